@@ -1,0 +1,227 @@
+// The DIMM device nmemN (drivers/nvdimm/dimm_devs.c) and the NFIT
+// provider's nfit/ group for it (drivers/acpi/nfit/core.c).
+import { KernelError } from '../kernel/errno.js';
+import { bitNames, hexAlt, hexDigits, hexPadded, line, tokenList } from '../kernel/format.js';
+import type { PlatformDimm } from '../platform/nfit-platform.js';
+import { NFIT_FLAG_NAMES } from '../topology/schema.js';
+import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
+import type { NvdimmBus } from './bus.js';
+import { settle } from './bus.js';
+import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
+import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
+import { IntelDimmFwOps } from './intel-fw-ops.js';
+import { LABEL_SIZE_WITHOUT_INDEX, numLabelSlots } from './label-geometry.js';
+import { sysfsStreq } from '../kernel/parse.js';
+
+/** DIMM command numbers (ND_CMD_*) and the names `commands` prints. */
+const DIMM_CMD_NAME: Record<number, string> = {
+  1: 'smart',
+  2: 'smart_thresh',
+  3: 'flags',
+  4: 'get_size',
+  5: 'get_data',
+  6: 'set_data',
+  7: 'effect_size',
+  8: 'effect_log',
+  9: 'vendor',
+  10: 'cmd_call',
+};
+const ND_CMD_CALL = 10;
+/** NVDIMM_INTEL_FW_ACTIVATE_CMDMASK: functions 29 and 30. */
+const FW_ACTIVATE_FUNCTIONS = (1 << 29) | (1 << 30);
+
+export class Nvdimm implements NdDevice {
+  readonly name: string;
+  readonly devtype = 'nvdimm';
+  readonly modalias = modalias(ND_DEVICE.DIMM);
+  driver: string | null = 'nvdimm';
+  readonly cmdMask: number;
+  readonly fwOps: IntelDimmFwOps | undefined;
+  readonly firmwareVisible: boolean;
+  /** NVDIMM_SECURITY_FROZEN, set by a "freeze" security command. */
+  frozen = false;
+  /** Enabled regions that currently hold this DIMM (nvdimm->busy). */
+  busy = 0;
+
+  constructor(
+    readonly id: number,
+    readonly bus: NvdimmBus,
+    readonly platform: PlatformDimm,
+    readonly devt: DevT,
+  ) {
+    this.name = `nmem${id}`;
+    this.cmdMask = dimmCmdMask(platform);
+    const spec = platform.spec;
+    const hasFwOps = bus.fwOps !== undefined && spec.family === 0 && (spec.dsmMask & FW_ACTIVATE_FUNCTIONS) === FW_ACTIVATE_FUNCTIONS;
+    this.fwOps = hasFwOps && bus.fwOps ? new IntelDimmFwOps(platform, bus.fwOps) : undefined;
+    // Decided once at registration, under the bus lock (nvdimm_visible).
+    this.firmwareVisible = this.fwOps !== undefined && bus.fwOps !== undefined && bus.fwOps.capability() >= FWA_CAP.QUIESCE;
+  }
+
+  get spec() {
+    return this.platform.spec;
+  }
+
+  /** The label index is valid (NDD_LABELING): the kernel found a namespace index at probe. */
+  get labeling(): boolean {
+    return false;
+  }
+}
+
+/**
+ * acpi_nfit_register_dimms(): cmd_mask is ND_CMD_CALL plus, for the Intel
+ * family, the DSM functions 1..9 that map onto classic commands.
+ */
+function dimmCmdMask(dimm: PlatformDimm): number {
+  let mask = 0;
+  if (dimm.spec.family === undefined) return mask;
+  mask |= 1 << ND_CMD_CALL;
+  if (dimm.spec.family === 0) mask |= dimm.spec.dsmMask & 0x3fe;
+  return mask;
+}
+
+const SECURITY_KEY_COMMANDS = new Set(['disable', 'update', 'erase', 'overwrite', 'master_update', 'master_erase']);
+
+/** nvdimm_attribute_group */
+const dimmGroup: AttributeGroup<Nvdimm> = {
+  attrs: [
+    ro('state', (d) => (d.busy > 0 ? 'active\n' : 'idle\n')),
+    ro('flags', (d) => `${d.labeling ? 'label ' : ''}\n`),
+    ro('commands', (d) => tokenList(bitNames(d.cmdMask, DIMM_CMD_NAME))),
+    ro('available_slots', (d) => {
+      const labels = d.platform.labels;
+      // No drvdata without the nvdimm driver or without label support.
+      if (d.driver === null || !labels) throw new KernelError('ENXIO');
+      // One slot is always held back for label updates.
+      return line(numLabelSlots(labels.size, LABEL_SIZE_WITHOUT_INDEX) - 1);
+    }),
+    rw(
+      'security',
+      // nfit_test's security_show re-polls the firmware on every read.
+      (d) => line(d.platform.security ?? ''),
+      (d, buf, count) => {
+        // drivers/nvdimm/security.c nvdimm_security_store(): a command word,
+        // then key serial numbers. ndsim has no kernel keyring, so only the
+        // key-less "freeze" can succeed; the others fail as a missing key does.
+        const [cmd = '', ...keys] = buf.trim().split(/\s+/);
+        if (cmd === 'freeze') {
+          d.frozen = true;
+          return count;
+        }
+        if (!SECURITY_KEY_COMMANDS.has(cmd) || keys.some((k) => !/^[0-9]+$/.test(k))) throw new KernelError('EINVAL');
+        if (d.frozen) throw new KernelError('EIO');
+        throw new KernelError('ENOKEY');
+      },
+    ),
+    ro('frozen', (d) => (d.frozen ? '1\n' : '0\n')),
+  ],
+  isVisible: (d, attr) => {
+    if (attr.name === 'security' || attr.name === 'frozen') return d.spec.security ? attr.mode : 0;
+    return attr.mode;
+  },
+};
+
+const DIMM_ACTIVATE_NAME: Partial<Record<number, string>> = { [FWA_STATE.IDLE]: 'idle', [FWA_STATE.BUSY]: 'busy', [FWA_STATE.ARMED]: 'armed' };
+const DIMM_RESULT_NAME: Partial<Record<number, string>> = {
+  [FWA_RESULT.NONE]: 'none',
+  [FWA_RESULT.SUCCESS]: 'success',
+  [FWA_RESULT.FAIL]: 'fail',
+  [FWA_RESULT.NOTSTAGED]: 'not_staged',
+  [FWA_RESULT.NEEDRESET]: 'need_reset',
+};
+
+function requireDimmFwOps(d: Nvdimm): IntelDimmFwOps {
+  if (!d.fwOps) throw new KernelError('EOPNOTSUPP');
+  return d.fwOps;
+}
+
+/** nvdimm_firmware_attribute_group; reads and writes run under the bus lock. */
+const firmwareGroup: AttributeGroup<Nvdimm> = {
+  name: 'firmware',
+  attrs: [
+    rw(
+      'activate',
+      (d) => {
+        const name = DIMM_ACTIVATE_NAME[requireDimmFwOps(d).activateState()];
+        if (!name) throw new KernelError('ENXIO');
+        return line(name);
+      },
+      (d, buf, count) => {
+        const ops = requireDimmFwOps(d);
+        let arm: boolean;
+        if (sysfsStreq(buf, 'arm')) arm = true;
+        else if (sysfsStreq(buf, 'disarm')) arm = false;
+        else throw new KernelError('EINVAL');
+        return settle(ops.arm(arm), count);
+      },
+      MODE.ADMIN_RW,
+    ),
+    ro(
+      'result',
+      (d) => {
+        const name = DIMM_RESULT_NAME[requireDimmFwOps(d).activateResult()];
+        if (!name) throw new KernelError('ENXIO');
+        return line(name);
+      },
+      MODE.ADMIN_RO,
+    ),
+  ],
+  isVisible: (d, attr) => (d.firmwareVisible ? attr.mode : 0),
+};
+
+function dcrOf(d: Nvdimm) {
+  const dcr = d.spec.dcr;
+  if (!dcr) throw new KernelError('ENXIO');
+  return dcr;
+}
+
+function familyOf(d: Nvdimm): number {
+  if (d.spec.family === undefined) throw new KernelError('ENXIO');
+  return d.spec.family;
+}
+
+/** The attributes nfit shows even without a control region. */
+const WITHOUT_DCR = new Set(['handle', 'phys_id', 'flags', 'family', 'dsm_mask']);
+
+/** acpi_nfit_dimm_attribute_group */
+const nfitGroup: AttributeGroup<Nvdimm> = {
+  name: 'nfit',
+  attrs: [
+    ro('handle', (d) => line(hexAlt(d.spec.handle))),
+    ro('phys_id', (d) => line(hexAlt(d.spec.physId))),
+    ro('vendor', (d) => line(hexPadded(dcrOf(d).vendor, 4))),
+    ro('device', (d) => line(hexPadded(dcrOf(d).device, 4))),
+    ro('rev_id', (d) => line(hexPadded(dcrOf(d).revision, 4))),
+    ro('subsystem_vendor', (d) => line(hexPadded(dcrOf(d).subsystemVendor, 4))),
+    ro('subsystem_device', (d) => line(hexPadded(dcrOf(d).subsystemDevice, 4))),
+    ro('subsystem_rev_id', (d) => line(hexPadded(dcrOf(d).subsystemRevision, 4))),
+    ro('format', (d) => line(hexPadded(dcrOf(d).format, 4))),
+    ro('formats', (d) => line(d.spec.pmem ? 1 : 0)),
+    // A second interface code never exists since BLK support was removed.
+    ro('format1', () => {
+      throw new KernelError('ENXIO');
+    }),
+    ro('serial', (d) => line(hexPadded(dcrOf(d).serial, 8))),
+    ro('flags', (d) => tokenList(NFIT_FLAG_NAMES.filter((f) => d.spec.nfitFlags.includes(f)))),
+    ro('id', (d) => {
+      const dcr = dcrOf(d);
+      const mfg = dcr.manufacturing;
+      if (mfg) return line(`${hexDigits(dcr.vendor, 4)}-${hexDigits(mfg.location, 2)}-${hexDigits(mfg.date, 4)}-${hexDigits(dcr.serial, 8)}`);
+      return line(`${hexDigits(dcr.vendor, 4)}-${hexDigits(dcr.serial, 8)}`);
+    }),
+    ro('family', (d) => line(familyOf(d))),
+    ro('dsm_mask', (d) => {
+      familyOf(d);
+      return line(hexAlt(d.spec.dsmMask));
+    }),
+    ro('dirty_shutdown', (d) => line(d.spec.dirtyShutdown ?? 0)),
+  ],
+  isVisible: (d, attr) => {
+    if (!d.spec.dcr && !WITHOUT_DCR.has(attr.name)) return 0;
+    if (attr.name === 'format1') return 0;
+    if (attr.name === 'dirty_shutdown' && d.spec.dirtyShutdown === undefined) return 0;
+    return attr.mode;
+  },
+};
+
+export const DIMM_ATTRIBUTE_GROUPS: readonly AttributeGroup<Nvdimm>[] = [dimmGroup, firmwareGroup, nfitGroup];

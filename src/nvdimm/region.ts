@@ -1,0 +1,230 @@
+// The region device regionN (drivers/nvdimm/region_devs.c) with the NFIT
+// provider's nfit/range_index.
+import { KernelError } from '../kernel/errno.js';
+import { hexAlt, line } from '../kernel/format.js';
+import { kstrtobool, kstrtoull } from '../kernel/parse.js';
+import type { RegionSpec } from '../topology/schema.js';
+import { MODE, ro, rw, type AttributeGroup, type DeviceAttribute } from './attribute.js';
+import type { NvdimmBus } from './bus.js';
+import { ND_DEVICE, modalias, type NdDevice } from './device.js';
+import type { Nvdimm } from './dimm.js';
+import { cookieV11, cookieV12, positions, type InterleaveMember } from './interleave-set.js';
+import type { NamespaceIo } from './namespace-io.js';
+import type { SeedDevice } from './seed-devices.js';
+
+const PAGE_SIZE = 4096;
+const SZ_16M = 16 * 1024 * 1024;
+export const ND_MAX_MAPPINGS = 32;
+
+export interface RegionMapping {
+  readonly dimm: Nvdimm;
+  readonly dpa: bigint;
+  readonly size: bigint;
+  readonly position: number;
+}
+
+export class NdRegion implements NdDevice {
+  readonly name: string;
+  readonly devtype: string;
+  readonly modalias = modalias(ND_DEVICE.REGION_PMEM);
+  readonly devt = undefined;
+  driver: string | null = null;
+  readonly mappings: readonly RegionMapping[];
+  align: bigint;
+  readOnly: boolean;
+  readonly cookie1: bigint;
+  readonly cookie2: bigint;
+  namespaces: NamespaceIo[] = [];
+  seeds: SeedDevice[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly bus: NvdimmBus,
+    readonly spec: RegionSpec,
+    dimmFor: (handle: number) => Nvdimm,
+  ) {
+    this.name = `region${id}`;
+    this.devtype = spec.type === 'pmem' ? 'nd_pmem' : 'nd_volatile';
+    const members: InterleaveMember[] = spec.mappings.map((m) => {
+      const dcr = dimmFor(m.dimm).spec.dcr;
+      return { regionOffset: m.regionOffset, serial: dcr?.serial ?? 0, vendor: dcr?.vendor ?? 0, manufacturing: dcr?.manufacturing };
+    });
+    const pos = positions(members);
+    this.mappings = spec.mappings.map((m, i) => ({ dimm: dimmFor(m.dimm), dpa: m.dpa, size: m.size, position: pos[i] ?? i }));
+    this.cookie1 = cookieV11(members);
+    this.cookie2 = cookieV12(members);
+    this.align = defaultAlign(spec.size, this.mappings.length);
+    // A DIMM flagged "not armed" makes the region read-only (nd_region_create).
+    this.readOnly = this.mappings.some((m) => m.dimm.spec.nfitFlags.includes('not_armed'));
+  }
+
+  get size(): bigint {
+    return this.spec.size;
+  }
+
+  get enabled(): boolean {
+    return this.driver !== null;
+  }
+
+  /** 5 (pmem namespaces) once any mapped DIMM has a valid label index, else 4 (io). */
+  get nstype(): number {
+    return this.mappings.some((m) => m.dimm.labeling) ? ND_DEVICE.NAMESPACE_PMEM : ND_DEVICE.NAMESPACE_IO;
+  }
+
+  /** nvdimm_has_flush(): 1 with flush hints, 0 without, -ENXIO without mappings. */
+  get hasFlush(): number {
+    if (this.mappings.length === 0) return -1;
+    return this.spec.flushHints ? 1 : 0;
+  }
+
+  /** nd_region_available_dpa(): free capacity over all mappings; 0 if a DIMM is disabled. */
+  availableDpa(): bigint {
+    let available = 0n;
+    for (const m of this.mappings) {
+      if (m.dimm.driver === null) return 0n;
+      available += m.size;
+    }
+    return available;
+  }
+
+  /** nd_region_allocatable_dpa(): the largest extent free on every DIMM, times the mappings. */
+  allocatableDpa(): bigint {
+    if (this.mappings.length === 0) return 0n;
+    let smallest: bigint | null = null;
+    for (const m of this.mappings) {
+      if (m.dimm.driver === null) return 0n;
+      if (smallest === null || m.size < smallest) smallest = m.size;
+    }
+    return (smallest ?? 0n) * BigInt(this.mappings.length);
+  }
+
+  /** The cookie shown depends on the label version of mapping0's DIMM (set_cookie_show). */
+  setCookie(): bigint {
+    const first = this.mappings[0];
+    // An enabled DIMM without a v1.1 index reads the v1.2 cookie.
+    if (first && first.dimm.driver !== null && first.dimm.platform.labels) return this.cookie2;
+    return this.cookie1;
+  }
+
+  seed(kind: SeedDevice['kind']): SeedDevice | undefined {
+    return this.seeds.find((s) => s.kind === kind);
+  }
+}
+
+/** default_align(): 16 MiB for regions of at least 16 MiB, else a page, scaled to divide by the mappings. */
+function defaultAlign(size: bigint, mappings: number): bigint {
+  let align = BigInt(size >= BigInt(SZ_16M) ? SZ_16M : PAGE_SIZE);
+  const n = BigInt(Math.max(mappings, 1));
+  if (align % n !== 0n) align *= n;
+  return align;
+}
+
+function isPowerOfTwo(v: bigint): boolean {
+  return v > 0n && (v & (v - 1n)) === 0n;
+}
+
+function seedName(r: NdRegion, kind: SeedDevice['kind']): string {
+  return line(r.enabled ? (r.seed(kind)?.name ?? '') : '');
+}
+
+const regionAttrs: DeviceAttribute<NdRegion>[] = [
+  ro('size', (r) => line(r.size)),
+  rw(
+    'align',
+    (r) => line(hexAlt(r.align)),
+    (r, buf, count) => {
+      const val = kstrtoull(buf);
+      const n = BigInt(Math.max(r.mappings.length, 1));
+      if (val % n !== 0n || !isPowerOfTwo(val / n) || val / n < BigInt(PAGE_SIZE) || val > r.size) throw new KernelError('EINVAL');
+      r.align = val;
+      return count;
+    },
+  ),
+  ro('nstype', (r) => line(r.nstype)),
+  ro('mappings', (r) => line(r.mappings.length)),
+  ro('btt_seed', (r) => seedName(r, 'btt')),
+  ro('pfn_seed', (r) => seedName(r, 'pfn')),
+  ro('dax_seed', (r) => seedName(r, 'dax')),
+  rw(
+    'deep_flush',
+    (r) => {
+      if (r.hasFlush < 0) throw new KernelError('ENXIO');
+      return line(r.hasFlush);
+    },
+    (r, buf, count) => {
+      // Writing true flushes through the hints; false is meaningless.
+      if (!kstrtobool(buf)) throw new KernelError('EINVAL');
+      if (r.hasFlush < 0) throw new KernelError('ENXIO');
+      return count;
+    },
+  ),
+  ro('persistence_domain', (r) => line(r.spec.persistenceDomain ?? '')),
+  rw(
+    'read_only',
+    (r) => line(r.readOnly ? 1 : 0),
+    (r, buf, count) => {
+      r.readOnly = kstrtobool(buf);
+      return count;
+    },
+  ),
+  ro('set_cookie', (r) => line(hexAlt(r.setCookie()))),
+  ro('available_size', (r) => line(r.availableDpa())),
+  ro('max_available_extent', (r) => line(r.allocatableDpa())),
+  ro('namespace_seed', (r) => line(r.enabled ? (r.namespaces[0]?.name ?? '') : '')),
+  ro('init_namespaces', (r) => {
+    if (!r.enabled) throw new KernelError('ENXIO');
+    const active = r.namespaces.filter((n) => n.driver !== null).length;
+    return `${active}/${r.namespaces.length}\n`;
+  }),
+  ro('badblocks', (r) => {
+    if (!r.enabled) throw new KernelError('ENXIO');
+    return '';
+  }),
+  ro('resource', (r) => line(hexAlt(r.spec.spa)), MODE.ADMIN_RO),
+];
+
+/** nd_region_attribute_group with region_visible() */
+const regionGroup: AttributeGroup<NdRegion> = {
+  attrs: regionAttrs,
+  isVisible: (r, attr) => {
+    switch (attr.name) {
+      case 'persistence_domain':
+        return r.spec.persistenceDomain ? attr.mode : 0;
+      case 'deep_flush': {
+        const flush = r.hasFlush;
+        if (flush < 0) return 0;
+        return flush === 1 ? attr.mode : MODE.RO;
+      }
+      default:
+        return attr.mode;
+    }
+  },
+};
+
+const mappingAttrs: DeviceAttribute<NdRegion>[] = Array.from({ length: ND_MAX_MAPPINGS }, (_, i) =>
+  ro<NdRegion>(`mapping${i}`, (r) => {
+    const m = r.mappings[i];
+    if (!m) throw new KernelError('ENXIO');
+    return `${m.dimm.name},${m.dpa},${m.size},${m.position}\n`;
+  }),
+);
+
+/** nd_mapping_attribute_group: only mappingK with K < mappings exist. */
+const mappingGroup: AttributeGroup<NdRegion> = {
+  attrs: mappingAttrs,
+  isVisible: (r, attr) => (Number(attr.name.slice('mapping'.length)) < r.mappings.length ? attr.mode : 0),
+};
+
+/** nd_numa_attribute_group */
+const numaGroup: AttributeGroup<NdRegion> = {
+  attrs: [ro('numa_node', (r) => line(r.spec.numaNode)), ro('target_node', (r) => line(r.spec.targetNode ?? -1))],
+  isVisible: (r, attr) => (attr.name === 'target_node' && r.spec.targetNode === null ? 0 : attr.mode),
+};
+
+/** acpi_nfit_region_attribute_group */
+const nfitGroup: AttributeGroup<NdRegion> = {
+  name: 'nfit',
+  attrs: [ro('range_index', (r) => line(r.spec.rangeIndex))],
+};
+
+export const REGION_ATTRIBUTE_GROUPS: readonly AttributeGroup<NdRegion>[] = [regionGroup, mappingGroup, numaGroup, nfitGroup];

@@ -1,0 +1,97 @@
+// One DIMM's firmware as nfit_test emulates it (tools/testing/nvdimm/test/nfit.c,
+// struct nfit_test_fw): the update state machine NEW → IN_PROGRESS → VERIFY →
+// UPDATED, plus the runtime-activation bits (armed, missed_activate,
+// last_activate).
+import type { Clock } from '../clock/clock.js';
+import type { FirmwareUpdateSpec } from '../topology/schema.js';
+
+export type FwUpdateState = 'new' | 'in_progress' | 'verify' | 'updated';
+
+/** Extended status words (low word 7 = "see extended status"). */
+export const FW_STATUS = {
+  SUCCESS: 0,
+  INVALID_INPUT: 0x3,
+  RETRY: 0x5,
+  BAD_CONTEXT: 0x10007,
+  /** start: another update is in progress. */
+  IN_PROGRESS: 0x10007,
+  /** finish: already updated, needs activation; query: still verifying. */
+  ALREADY_DONE_OR_BUSY: 0x20007,
+  /** finish abort acknowledged; query: sequencing error. */
+  ABORTED_OR_SEQUENCE: 0x40007,
+} as const;
+
+export class DimmFirmware {
+  state: FwUpdateState = 'new';
+  context = 0;
+  sizeReceived = 0;
+  private verifyDeadline = 0;
+  /** What get-info reports as updated_version: 0 until an update first verifies, never reset. */
+  version = 0n;
+  armed = false;
+  missedActivate = false;
+  /** Sequence number of the bus activation this DIMM last took part in (0: none). */
+  lastActivate = 0;
+
+  constructor(
+    readonly spec: FirmwareUpdateSpec,
+    private readonly clock: Clock,
+  ) {}
+
+  /** nd_intel_test_start_update */
+  start(): { status: number; context: number } {
+    if (this.state !== 'new') return { status: FW_STATUS.IN_PROGRESS, context: 0 };
+    this.state = 'in_progress';
+    this.context = (this.context + 1) >>> 0;
+    this.sizeReceived = 0;
+    return { status: FW_STATUS.SUCCESS, context: this.context };
+  }
+
+  /** nd_intel_test_send_data: the image bytes are counted, not kept. */
+  send(context: number, offset: number, length: number): number {
+    if (this.state !== 'in_progress') return FW_STATUS.RETRY;
+    if (context !== this.context) return FW_STATUS.BAD_CONTEXT;
+    if (offset + length > this.spec.storageSize || length > this.spec.maxSendLen) return FW_STATUS.INVALID_INPUT;
+    this.sizeReceived += length;
+    return FW_STATUS.SUCCESS;
+  }
+
+  /** nd_intel_test_finish_fw; null for an unknown control flag (the ioctl fails EINVAL). */
+  finish(ctrlFlags: number, context: number): number | null {
+    if (this.state === 'updated') return FW_STATUS.ALREADY_DONE_OR_BUSY;
+    switch (ctrlFlags) {
+      case 0:
+        if (context !== this.context) return FW_STATUS.BAD_CONTEXT;
+        this.state = 'verify';
+        this.verifyDeadline = this.clock.now() + this.spec.verifyMs;
+        return FW_STATUS.SUCCESS;
+      case 1:
+        this.sizeReceived = 0;
+        this.state = 'new';
+        return FW_STATUS.ABORTED_OR_SEQUENCE;
+      default:
+        return null;
+    }
+  }
+
+  /** nd_intel_test_finish_query */
+  query(context: number): { status: number; updatedFwRev: bigint } {
+    if (context !== this.context) return { status: FW_STATUS.BAD_CONTEXT, updatedFwRev: 0n };
+    switch (this.state) {
+      case 'new':
+        return { status: FW_STATUS.SUCCESS, updatedFwRev: 0n };
+      case 'in_progress':
+        return { status: FW_STATUS.ABORTED_OR_SEQUENCE, updatedFwRev: 0n };
+      case 'verify':
+        // time_is_after_jiffies64(end_time): still verifying until the deadline has passed.
+        if (this.clock.now() < this.verifyDeadline) return { status: FW_STATUS.ALREADY_DONE_OR_BUSY, updatedFwRev: 0n };
+        this.state = 'updated';
+        this.missedActivate = false;
+        this.version = this.spec.stagedVersion;
+        return { status: FW_STATUS.SUCCESS, updatedFwRev: this.version };
+      case 'updated':
+        this.version = this.spec.stagedVersion;
+        return { status: FW_STATUS.SUCCESS, updatedFwRev: this.version };
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// Intel NVDIMM DSM payloads (drivers/acpi/nfit/intel.h, ndctl's intel.h):
+// packed little-endian structures, offsets relative to the payload start.
+import { defineLayout, u8, u16, u32, u64 } from './payload.js';
+
+/** Bus family NVDIMM_BUS_FAMILY_INTEL function 1: nd_intel_bus_fw_activate_businfo. */
+export const BUSINFO = defineLayout('nd_intel_bus_fw_activate_businfo', 40, {
+  status: u32(0),
+  state: u8(6),
+  capability: u8(7),
+  activateTmo: u64(8),
+  cpuQuiesceTmo: u64(16),
+  ioQuiesceTmo: u64(24),
+  maxQuiesceTmo: u64(32),
+});
+
+/** Bus function 2: nd_intel_bus_fw_activate (iodev_state in, status out). */
+export const BUS_ACTIVATE = defineLayout('nd_intel_bus_fw_activate', 5, {
+  iodevState: u8(0),
+  status: u32(1),
+});
+
+/** DIMM function 29: nd_intel_fw_activate_dimminfo. */
+export const DIMMINFO = defineLayout('nd_intel_fw_activate_dimminfo', 14, {
+  status: u32(0),
+  result: u16(4),
+  state: u8(6),
+});
+
+/** DIMM function 30: nd_intel_fw_activate_arm. */
+export const ARM = defineLayout('nd_intel_fw_activate_arm', 5, {
+  activateArm: u8(0),
+  status: u32(1),
+});
+
+/** DIMM function 12: nd_intel_fw_info. */
+export const FW_INFO = defineLayout('nd_intel_fw_info', 44, {
+  status: u32(0),
+  storageSize: u32(4),
+  maxSendLen: u32(8),
+  queryInterval: u32(12),
+  maxQueryTime: u32(16),
+  updateCap: u8(20),
+  fisVersion: u32(24),
+  runVersion: u64(28),
+  updatedVersion: u64(36),
+});
+
+/** DIMM function 13: nd_intel_fw_start. */
+export const FW_START = defineLayout('nd_intel_fw_start', 8, {
+  status: u32(0),
+  context: u32(4),
+});
+
+/** DIMM function 14: nd_intel_fw_send_data header; data[length] follows, then a u32 status. */
+export const FW_SEND_HEADER = defineLayout('nd_intel_fw_send_data', 12, {
+  context: u32(0),
+  offset: u32(4),
+  length: u32(8),
+});
+
+/** DIMM function 15: nd_intel_fw_finish_update. */
+export const FW_FINISH = defineLayout('nd_intel_fw_finish_update', 12, {
+  ctrlFlags: u8(0),
+  context: u32(4),
+  status: u32(8),
+});
+
+/** DIMM function 16: nd_intel_fw_finish_query. */
+export const FW_QUERY = defineLayout('nd_intel_fw_finish_query', 16, {
+  context: u32(0),
+  status: u32(4),
+  updatedFwRev: u64(8),
+});
+
+/** Firmware-side activation states (ND_INTEL_FWA_*). */
+export const FWA_STATE = { IDLE: 0, ARMED: 1, BUSY: 2 } as const;
+/** Per-DIMM activation results (ND_INTEL_DIMM_FWA_*). */
+export const FWA_RESULT = { NONE: 0, NOTSTAGED: 1, SUCCESS: 2, NEEDRESET: 3, MEDIAFAILED: 4, ABORT: 5, NOTSUPP: 6, ERROR: 7 } as const;
+/** businfo capability bits (ND_INTEL_BUS_FWA_CAP_*). */
+export const FWA_CAP = { fwquiesce: 1 << 0, osquiesce: 1 << 1, reset: 1 << 2 } as const;
+/** Bus activate status codes (ND_INTEL_BUS_FWA_STATUS_*). */
+export const BUS_FWA_STATUS = { NOARM: 0x10006, BUSY: 0x20006, NOFW: 0x30006, TMO: 0x40006, NOIDLE: 0x50006, ABORT: 0x60006 } as const;
+
+/** Intel DIMM DSM function numbers (NVDIMM_INTEL_* / ND_INTEL_*). */
+export const INTEL_FN = {
+  SMART: 1,
+  SMART_THRESHOLD: 2,
+  GET_CONFIG_SIZE: 4,
+  GET_CONFIG_DATA: 5,
+  SET_CONFIG_DATA: 6,
+  FW_GET_INFO: 12,
+  FW_START_UPDATE: 13,
+  FW_SEND_DATA: 14,
+  FW_FINISH_UPDATE: 15,
+  FW_FINISH_QUERY: 16,
+  FW_ACTIVATE_DIMMINFO: 29,
+  FW_ACTIVATE_ARM: 30,
+} as const;
+
+/** Intel bus DSM family functions. */
+export const INTEL_BUS_FN = { FW_ACTIVATE_BUSINFO: 1, FW_ACTIVATE: 2 } as const;

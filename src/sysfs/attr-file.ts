@@ -1,0 +1,44 @@
+// How an attribute table entry becomes a file: the kernfs/sysfs glue
+// (fs/sysfs/file.c sysfs_kf_write/sysfs_kf_seq_show).
+import { KernelError } from '../kernel/errno.js';
+import { cString } from '../kernel/parse.js';
+import { visibleAttributes, type AttributeGroup } from '../nvdimm/attribute.js';
+import { mkdirp, type AttrNode, type DirNode } from './node.js';
+
+/** sysfs attributes are written atomically in at most one page. */
+const PAGE_SIZE = 4096;
+
+/**
+ * Wrap a store so it sees what the kernel hands it: at most one page,
+ * NUL-terminated (a written NUL ends the string), and the byte count.
+ */
+export function storeFromBytes(store: (buf: string, count: number) => number): (bytes: Buffer) => number {
+  return (bytes) => {
+    if (bytes.length > PAGE_SIZE) throw new KernelError('E2BIG');
+    return store(cString(bytes), bytes.length);
+  };
+}
+
+export function attrFile<D>(dev: D, mode: number, show?: (dev: D) => string, store?: (dev: D, buf: string, count: number) => number): AttrNode {
+  return {
+    kind: 'attr',
+    mode,
+    ...(show ? { show: () => show(dev) } : {}),
+    ...(store ? { store: storeFromBytes((buf, count) => store(dev, buf, count)) } : {}),
+  };
+}
+
+/** Add a device's attribute groups to its directory; named groups always get their directory. */
+export function addGroups<D>(devDir: DirNode, dev: D, groups: readonly AttributeGroup<D>[]): void {
+  for (const group of groups) {
+    const target = group.name ? mkdirp(devDir, group.name) : devDir;
+    for (const { attr, mode } of visibleAttributes(group, dev)) {
+      target.entries.set(attr.name, attrFile(dev, mode, attr.show, attr.store));
+    }
+  }
+}
+
+/** A file with fixed content and no store. */
+export function constFile(content: string, mode = 0o444): AttrNode {
+  return { kind: 'attr', mode, show: () => content };
+}

@@ -1,0 +1,99 @@
+// Assemble the fake root from the libnvdimm model: /sys/devices (bus
+// parents, buses, DIMMs, regions, namespaces, seeds, disks), /sys/bus/nd,
+// /sys/class/nd, /sys/dev/{char,block}, /sys/block and /dev.
+import { BUS_ATTRIBUTE_GROUPS, type NvdimmBus } from '../nvdimm/bus.js';
+import { DIMM_ATTRIBUTE_GROUPS } from '../nvdimm/dimm.js';
+import { NAMESPACE_IO_ATTRIBUTE_GROUPS } from '../nvdimm/namespace-io.js';
+import { REGION_ATTRIBUTE_GROUPS, type NdRegion } from '../nvdimm/region.js';
+import { SEED_ATTRIBUTE_GROUPS } from '../nvdimm/seed-devices.js';
+import type { NvdimmSystem } from '../nvdimm/system.js';
+import { constFile } from './attr-file.js';
+import { gendiskDir } from './gendisk.js';
+import { buildNdBusType } from './nd-bus-type.js';
+import { ndDeviceDir, ueventFile } from './nd-device-dir.js';
+import { dir, mkdirp, put, relLink, type DirNode } from './node.js';
+import { buildParent } from './parents.js';
+
+/** Mode of the devtmpfs nodes for the control devices. */
+const DEVNODE_MODE = 0o600;
+
+class TreeBuilder {
+  readonly root = dir();
+  /** nd-bus device name → its directory, for /sys/bus/nd/devices and drivers. */
+  readonly devicePaths = new Map<string, string>();
+
+  constructor(private readonly system: NvdimmSystem) {
+    mkdirp(this.root, '/sys/class/nd');
+    mkdirp(this.root, '/sys/dev/char');
+    mkdirp(this.root, '/dev');
+  }
+
+  build(): DirNode {
+    for (const bus of this.system.buses) this.bus(bus, buildParent(this.root, bus.platform));
+    buildNdBusType(this.root, this.system, this.devicePaths);
+    return this.root;
+  }
+
+  private bus(bus: NvdimmBus, parent: string): void {
+    const path = `${parent}/${bus.name}`;
+    this.devicePaths.set(bus.name, path);
+    ndDeviceDir(this.root, path, bus, BUS_ATTRIBUTE_GROUPS, false);
+    this.ctlDevice(bus, path);
+    for (const dimm of this.system.dimmsOf(bus)) {
+      const dpath = `${path}/${dimm.name}`;
+      this.devicePaths.set(dimm.name, dpath);
+      ndDeviceDir(this.root, dpath, dimm, DIMM_ATTRIBUTE_GROUPS);
+      this.charDev(dimm.name, dimm.devt, dpath);
+    }
+    for (const region of this.system.regionsOf(bus)) this.region(region, `${path}/${region.name}`);
+  }
+
+  /** The ndctlN class device (drivers/nvdimm/bus.c nvdimm_bus_create_ndctl). */
+  private ctlDevice(bus: NvdimmBus, busPath: string): void {
+    const path = `${busPath}/nd/${bus.ctlName}`;
+    const d = dir();
+    put(this.root, path, d);
+    const devt = bus.ctlDevt;
+    d.entries.set('dev', constFile(`${devt.major}:${devt.minor}\n`));
+    relLink(this.root, `${path}/device`, busPath);
+    relLink(this.root, `${path}/subsystem`, '/sys/class/nd');
+    d.entries.set('uevent', ueventFile(bus, (b) => `MAJOR=${devt.major}\nMINOR=${devt.minor}\nDEVNAME=${b.ctlName}\n`));
+    relLink(this.root, `/sys/class/nd/${bus.ctlName}`, path);
+    this.charDev(bus.ctlName, devt, path);
+  }
+
+  private charDev(name: string, devt: { major: number; minor: number }, sysPath: string): void {
+    relLink(this.root, `/sys/dev/char/${devt.major}:${devt.minor}`, sysPath);
+    put(this.root, `/dev/${name}`, { kind: 'chr', mode: DEVNODE_MODE, devt });
+  }
+
+  private region(region: NdRegion, path: string): void {
+    this.devicePaths.set(region.name, path);
+    ndDeviceDir(this.root, path, region, REGION_ATTRIBUTE_GROUPS);
+    for (const ns of region.namespaces) {
+      const nspath = `${path}/${ns.name}`;
+      this.devicePaths.set(ns.name, nspath);
+      ndDeviceDir(this.root, nspath, ns, NAMESPACE_IO_ATTRIBUTE_GROUPS);
+      if (ns.disk) {
+        const bpath = `${nspath}/block/${ns.disk.name}`;
+        put(this.root, bpath, gendiskDir(ns.disk));
+        const devt = `${ns.disk.devt.major}:${ns.disk.devt.minor}`;
+        relLink(this.root, `${bpath}/bdi`, `/sys/devices/virtual/bdi/${devt}`);
+        relLink(this.root, `${bpath}/device`, nspath);
+        relLink(this.root, `${bpath}/subsystem`, '/sys/class/block');
+        relLink(this.root, `/sys/block/${ns.disk.name}`, bpath);
+        relLink(this.root, `/sys/class/block/${ns.disk.name}`, bpath);
+        relLink(this.root, `/sys/dev/block/${devt}`, bpath);
+      }
+    }
+    for (const seed of region.seeds) {
+      const spath = `${path}/${seed.name}`;
+      this.devicePaths.set(seed.name, spath);
+      ndDeviceDir(this.root, spath, seed, SEED_ATTRIBUTE_GROUPS[seed.kind]);
+    }
+  }
+}
+
+export function buildTree(system: NvdimmSystem): DirNode {
+  return new TreeBuilder(system).build();
+}

@@ -1,0 +1,155 @@
+// The topology file format: what a platform's NFIT and its DSM firmware
+// declare. Everything the kernel derives (device names, commands of a DIMM,
+// interleave-set cookies, label geometry) is computed, not listed here.
+import { z } from 'zod';
+
+/** A 64-bit quantity: a YAML integer, or a string in C notation for values past 2^53. */
+const u64 = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, 'expected a decimal or 0x-hex integer')])
+  .transform((v) => BigInt(v));
+const u32 = z.number().int().min(0).max(0xffff_ffff);
+const u16 = z.number().int().min(0).max(0xffff);
+const u8 = z.number().int().min(0).max(0xff);
+
+/** Bits of the NFIT memory-device state flags (ACPI 6.x, table 5-134), by the names nfit/flags prints. */
+export const NFIT_FLAG_NAMES = ['save_fail', 'restore_fail', 'flush_fail', 'not_armed', 'smart_event', 'smart_notify', 'map_fail'] as const;
+export const BUS_COMMAND_NAMES = ['ars_cap', 'ars_start', 'ars_status', 'clear_error', 'cmd_call'] as const;
+
+const platformParent = z.strictObject({
+  kind: z.literal('platform'),
+  name: z.string().min(1),
+  driver: z.string().min(1),
+  /** nfit_test registers one nfit_test_dimm class device per DIMM slot. */
+  testDimms: z.boolean().default(false),
+});
+
+const acpiChild = z.strictObject({ name: z.string().min(1), adr: u32, path: z.string().min(1) });
+const acpiParent = z.strictObject({
+  kind: z.literal('acpi'),
+  name: z.string().min(1),
+  path: z.string().min(1),
+  children: z.array(acpiChild).default([]),
+});
+
+const firmwareUpdate = z.strictObject({
+  storageSize: u32.default(0x100000),
+  maxSendLen: u32.default(0xffec),
+  queryIntervalUs: u32.default(250000),
+  maxQueryTimeUs: u32.default(3000000),
+  fisVersion: u32.default(0x0105),
+  runVersion: u64.default(0n),
+  /** What get-info reports as updated_version once an image has verified. */
+  stagedVersion: u64.default(0xffffffffabcdn),
+  /** finish → verify completes after this long (nfit_test: 1 s). */
+  verifyMs: z.number().int().nonnegative().default(1000),
+});
+
+const dimm = z.strictObject({
+  handle: u32,
+  physId: u16,
+  /** false: a DIMM slot the platform knows but no nmem is registered for (a hot-plug slot). */
+  registered: z.boolean().default(true),
+  dcr: z
+    .strictObject({
+      vendor: u16,
+      device: u16.default(0),
+      revision: u16.default(0),
+      subsystemVendor: u16.default(0),
+      subsystemDevice: u16.default(0),
+      subsystemRevision: u16.default(0),
+      format: u16,
+      serial: u32,
+      manufacturing: z.strictObject({ location: u8, date: u16 }).optional(),
+    })
+    .optional(),
+  /** NFIT memdev state flags collated over the DIMM's memdevs. */
+  nfitFlags: z.array(z.enum(NFIT_FLAG_NAMES)).default([]),
+  /** Whether the DIMM has a PMEM memdev (nfit/formats). */
+  pmem: z.boolean().default(true),
+  family: z.number().int().min(0).max(4).optional(),
+  dsmMask: u32.default(0),
+  dirtyShutdown: u32.optional(),
+  security: z.enum(['disabled', 'unlocked', 'locked']).optional(),
+  labelArea: z.strictObject({ size: u32, maxXfer: u32.default(4096) }).optional(),
+  firmware: firmwareUpdate.default(firmwareUpdate.parse({})),
+});
+
+const mapping = z.strictObject({
+  dimm: u32,
+  dpa: u64,
+  size: u64,
+  /** NFIT memdev region_offset: feeds the interleave-set cookie. */
+  regionOffset: u64.default(0n),
+});
+
+const region = z.strictObject({
+  rangeIndex: u16,
+  type: z.enum(['pmem', 'volatile']).default('pmem'),
+  spa: u64,
+  size: u64,
+  mappings: z.array(mapping).default([]),
+  persistenceDomain: z.enum(['cpu_cache', 'memory_controller']).optional(),
+  flushHints: z.boolean().default(false),
+  numaNode: z.number().int().default(0),
+  targetNode: z.number().int().nullable().default(0),
+});
+
+const activation = z.strictObject({
+  /** Capability bits the platform reports in businfo: FWQUIESCE, OSQUIESCE, RESET. */
+  capability: z.array(z.enum(['fwquiesce', 'osquiesce', 'reset'])).min(1),
+  maxQuiesceUs: z.number().int().positive().default(3_000_000),
+  dimmQuiesceUs: z.number().int().nonnegative().default(1_000_000),
+  busyMs: z.number().int().nonnegative().default(3000),
+});
+
+const bus = z.strictObject({
+  provider: z.string().min(1),
+  parent: z.discriminatedUnion('kind', [platformParent, acpiParent]),
+  nfit: z.strictObject({
+    revision: z.number().int().nonnegative(),
+    commands: z.array(z.enum(BUS_COMMAND_NAMES)),
+    dsmMask: u32.default(0),
+    /** The ARS that nfit starts at probe completes after this long. */
+    initialScrubMs: z.number().int().nonnegative().default(1000),
+  }),
+  activation: activation.optional(),
+  dimms: z.array(dimm).default([]),
+  regions: z.array(region).default([]),
+});
+
+export const topologySchema = z
+  .strictObject({
+    description: z.string().min(1),
+    majors: z
+      .strictObject({ ndctl: z.number().int().positive(), dimmctl: z.number().int().positive(), block: z.number().int().positive() })
+      .default({ ndctl: 246, dimmctl: 245, block: 259 }),
+    buses: z.array(bus).min(1),
+    /**
+     * Order in which the pmem block devices registered (asynchronous probe):
+     * region ids; block minors and diskseq follow it. Default: region order.
+     */
+    blockDeviceOrder: z.array(z.number().int().nonnegative()).optional(),
+  })
+  .superRefine((topo, ctx) => {
+    topo.buses.forEach((b, bi) => {
+      const handles = new Set<number>();
+      b.dimms.forEach((d, di) => {
+        if (handles.has(d.handle)) ctx.addIssue({ code: 'custom', message: `duplicate DIMM handle ${d.handle}`, path: ['buses', bi, 'dimms', di, 'handle'] });
+        handles.add(d.handle);
+      });
+      b.regions.forEach((r, ri) =>
+        r.mappings.forEach((m, mi) => {
+          const target = b.dimms.find((d) => d.handle === m.dimm);
+          if (!target || !target.registered)
+            ctx.addIssue({ code: 'custom', message: `no registered DIMM with handle ${m.dimm} on this bus`, path: ['buses', bi, 'regions', ri, 'mappings', mi, 'dimm'] });
+        }),
+      );
+    });
+  });
+
+export type Topology = z.output<typeof topologySchema>;
+export type BusSpec = Topology['buses'][number];
+export type DimmSpec = BusSpec['dimms'][number];
+export type RegionSpec = BusSpec['regions'][number];
+export type FirmwareUpdateSpec = DimmSpec['firmware'];
+export type ActivationSpec = NonNullable<BusSpec['activation']>;
