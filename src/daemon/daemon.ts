@@ -1,0 +1,62 @@
+// The daemon: topology → simulated platform → libnvdimm model → fake root,
+// served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
+import createDebug from 'debug';
+import { makeClock, type Clock, type ClockKind } from '../clock/clock.js';
+import { mountFs, type Mounted } from '../fuse/fuse-adapter.js';
+import { NvdimmSystem } from '../nvdimm/system.js';
+import { NfitPlatform } from '../platform/nfit-platform.js';
+import { buildTree } from '../sysfs/tree.js';
+import { SysfsVfs } from '../sysfs/vfs.js';
+import type { DirNode } from '../sysfs/node.js';
+import { loadTopology } from '../topology/load.js';
+import { addControlFiles } from './control.js';
+
+const debug = createDebug('ndsim:daemon');
+
+export interface Simulation {
+  readonly clock: Clock;
+  readonly system: NvdimmSystem;
+  readonly vfs: SysfsVfs;
+}
+
+/** Build everything but the mount: the same object graph tests drive in-process. */
+export function createSimulation(topology: string, clockKind: ClockKind): Simulation {
+  const clock = makeClock(clockKind);
+  const system = new NvdimmSystem(new NfitPlatform(loadTopology(topology), clock), clock);
+  let built: { generation: number; root: DirNode } | undefined;
+  const vfs = new SysfsVfs({
+    tree: () => {
+      // The tree's shape follows the model; rebuild only when it changed.
+      if (!built || built.generation !== system.generation) {
+        const root = buildTree(system);
+        addControlFiles(root, clock, topology);
+        built = { generation: system.generation, root };
+      }
+      return built.root;
+    },
+  });
+  return { clock, system, vfs };
+}
+
+export interface MountOptions {
+  topology: string;
+  clock: ClockKind;
+  mountpoint: string;
+}
+
+export async function runMount(opts: MountOptions): Promise<void> {
+  const sim = createSimulation(opts.topology, opts.clock);
+  const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
+  process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}); Ctrl-C to unmount\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      debug('%s: unmounting', signal);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void mounted.unmount().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.stdout.write(`ndsim: unmounted ${opts.mountpoint}\n`);
+}

@@ -1,0 +1,105 @@
+// fuse-native behind MountableFs: each FUSE callback runs one synchronous
+// call on the filesystem and answers with its result or its errno. Direct
+// I/O and zero attribute/entry timeouts keep the kernel from caching
+// content or sizes, so every read reaches show() (sysfs semantics).
+import { spawnSync } from 'node:child_process';
+import createDebug from 'debug';
+import Fuse from 'fuse-native';
+import { ERRNO, isKernelError } from '../kernel/errno.js';
+import type { MountableFs } from './filesystem.js';
+
+const debug = createDebug('ndsim:fuse');
+
+function errnoOf(e: unknown): number {
+  if (isKernelError(e)) return -e.errno;
+  debug('internal error: %O', e);
+  process.stderr.write(`ndsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return -ERRNO.EIO;
+}
+
+function guard<T>(fn: () => T, ok: (value: T) => void, fail: (errno: number) => void): void {
+  let value: T;
+  try {
+    value = fn();
+  } catch (e) {
+    fail(errnoOf(e));
+    return;
+  }
+  ok(value);
+}
+
+export interface Mounted {
+  readonly mountpoint: string;
+  unmount(): Promise<void>;
+}
+
+export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsname?: string } = {}): Promise<Mounted> {
+  const started = new Date();
+  const stat = (s: ReturnType<MountableFs['getattr']>) => ({ ...s, uid: 0, gid: 0, mtime: started, atime: started, ctime: started });
+  const ops: Fuse.Ops = {
+    getattr: (path, cb) => guard(() => stat(fs.getattr(path)), (s) => cb(0, s), (e) => cb(e)),
+    fgetattr: (path, _fd, cb) => guard(() => stat(fs.getattr(path)), (s) => cb(0, s), (e) => cb(e)),
+    readdir: (path, cb) => guard(() => fs.readdir(path), (names) => cb(0, names), (e) => cb(e)),
+    readlink: (path, cb) => guard(() => fs.readlink(path), (t) => cb(0, t), (e) => cb(e)),
+    open: (path, flags, cb) => guard(() => fs.open(path, flags), (h) => cb(0, h), (e) => cb(e)),
+    release: (_path, fd, cb) => guard(() => fs.release(fd), () => cb(0), (e) => cb(e)),
+    read: (_path, fd, buf, len, pos, cb) =>
+      guard(
+        () => fs.read(fd, len, pos),
+        (data) => cb(data.copy(buf, 0, 0, Math.min(len, data.length))),
+        (e) => cb(e),
+      ),
+    write: (_path, fd, buf, len, _pos, cb) =>
+      guard(
+        () => fs.write(fd, Buffer.from(buf.subarray(0, len))),
+        (n) => cb(n),
+        (e) => cb(e),
+      ),
+    truncate: (path, _size, cb) => guard(() => fs.truncate(path), () => cb(0), (e) => cb(e)),
+    ftruncate: (path, _fd, _size, cb) => guard(() => fs.truncate(path), () => cb(0), (e) => cb(e)),
+    access: (path, _mode, cb) => guard(() => fs.getattr(path), () => cb(0), (e) => cb(e)),
+    // sysfs has no create/mkdir: the VFS answers EACCES for create, EPERM for the rest.
+    create: (_path, _mode, cb) => cb(-ERRNO.EACCES),
+    mknod: (_path, _mode, _dev, cb) => cb(-ERRNO.EPERM),
+    mkdir: (_path, _mode, cb) => cb(-ERRNO.EPERM),
+    unlink: (_path, cb) => cb(-ERRNO.EPERM),
+    rmdir: (_path, cb) => cb(-ERRNO.EPERM),
+    rename: (_src, _dest, cb) => cb(-ERRNO.EPERM),
+    symlink: (_target, _path, cb) => cb(-ERRNO.EPERM),
+    link: (_target, _path, cb) => cb(-ERRNO.EPERM),
+    chmod: (_path, _mode, cb) => cb(-ERRNO.EPERM),
+    chown: (_path, _uid, _gid, cb) => cb(-ERRNO.EPERM),
+    utimens: (_path, _a, _m, cb) => cb(0),
+  };
+  const fuse = new Fuse(mountpoint, ops, {
+    force: true,
+    mkdir: true,
+    autoUnmount: true,
+    defaultPermissions: true,
+    directIO: true,
+    // Strings: fuse-native drops a numeric 0 option as unset.
+    attrTimeout: '0',
+    entryTimeout: '0',
+    fsname: opts.fsname ?? 'ndsim',
+    subtype: 'ndsim',
+  });
+  await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(new Error(`cannot mount FUSE at ${mountpoint}: ${err.message}`)) : resolve())));
+  debug('mounted at %s', mountpoint);
+  let unmounted = false;
+  return {
+    mountpoint,
+    unmount: async () => {
+      if (unmounted) return;
+      unmounted = true;
+      await new Promise<void>((resolve) =>
+        fuse.unmount((err) => {
+          if (err) {
+            // Busy: detach lazily so nothing is left mounted.
+            spawnSync('fusermount', ['-uz', mountpoint], { stdio: 'ignore', timeout: 10_000 });
+          }
+          resolve();
+        }),
+      );
+    },
+  };
+}

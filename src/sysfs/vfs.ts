@@ -1,0 +1,124 @@
+// File semantics of the fake root, as kernfs gives them to sysfs files:
+// open checks the attribute's show/store (EACCES even for root), a read
+// from offset 0 runs show() afresh (later offsets read the same snapshot,
+// like seq_file), each write() runs store() and returns its count or errno.
+import { KernelError } from '../kernel/errno.js';
+import { lookup, type AttrNode, type DirNode, type Node } from './node.js';
+
+export interface FileStat {
+  mode: number;
+  size: number;
+  nlink: number;
+  rdev: number;
+}
+
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+const O_RDWR = 2;
+
+/** Every sysfs attribute stats as a 4096-byte regular file. */
+const ATTR_SIZE = 4096;
+
+/** The kernel's new_encode_dev(), as FUSE carries rdev in 32 bits. */
+export function encodeDev(major: number, minor: number): number {
+  return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
+}
+
+interface OpenFile {
+  node: AttrNode;
+  snapshot: Buffer | undefined;
+}
+
+export interface TreeSource {
+  /** The current tree; rebuilt by the source when the model's shape changed. */
+  tree(): DirNode;
+}
+
+export class SysfsVfs {
+  private readonly open_ = new Map<number, OpenFile>();
+  private nextHandle = 1;
+
+  constructor(private readonly source: TreeSource) {}
+
+  private node(path: string): Node {
+    return lookup(this.source.tree(), path);
+  }
+
+  getattr(path: string): FileStat {
+    const n = this.node(path);
+    switch (n.kind) {
+      case 'dir':
+        return { mode: S_IFDIR | n.mode, size: 0, nlink: 2, rdev: 0 };
+      case 'attr':
+        return { mode: S_IFREG | n.mode, size: ATTR_SIZE, nlink: 1, rdev: 0 };
+      case 'link':
+        return { mode: S_IFLNK | 0o777, size: Buffer.byteLength(n.target), nlink: 1, rdev: 0 };
+      case 'chr':
+      case 'blk':
+        return { mode: (n.kind === 'chr' ? S_IFCHR : S_IFBLK) | n.mode, size: 0, nlink: 1, rdev: encodeDev(n.devt.major, n.devt.minor) };
+    }
+  }
+
+  readdir(path: string): string[] {
+    const n = this.node(path);
+    if (n.kind !== 'dir') throw new KernelError('ENOTDIR');
+    return [...n.entries.keys()].sort();
+  }
+
+  readlink(path: string): string {
+    const n = this.node(path);
+    if (n.kind !== 'link') throw new KernelError('EINVAL');
+    return n.target;
+  }
+
+  open(path: string, flags: number): number {
+    const n = this.node(path);
+    if (n.kind === 'dir') throw new KernelError('EISDIR');
+    if (n.kind !== 'attr') throw new KernelError('ENXIO');
+    const acc = flags & O_ACCMODE;
+    const reads = acc !== O_WRONLY;
+    const writes = acc === O_WRONLY || acc === O_RDWR;
+    // kernfs_fop_open(): no show → no reading, no store → no writing, for root too.
+    if ((reads && !n.show) || (writes && !n.store)) throw new KernelError('EACCES');
+    const handle = this.nextHandle++;
+    this.open_.set(handle, { node: n, snapshot: undefined });
+    return handle;
+  }
+
+  private file(handle: number): OpenFile {
+    const f = this.open_.get(handle);
+    if (!f) throw new KernelError('EBADF');
+    return f;
+  }
+
+  read(handle: number, length: number, position: number): Buffer {
+    const f = this.file(handle);
+    if (!f.node.show) throw new KernelError('EACCES');
+    if (position === 0 || !f.snapshot) f.snapshot = Buffer.from(f.node.show(), 'latin1');
+    return f.snapshot.subarray(position, position + length);
+  }
+
+  write(handle: number, data: Buffer): number {
+    const f = this.file(handle);
+    if (!f.node.store) throw new KernelError('EACCES');
+    // A zero-length write never reaches store() (kernfs_fop_write_iter).
+    if (data.length === 0) return 0;
+    return f.node.store(data);
+  }
+
+  release(handle: number): void {
+    this.open_.delete(handle);
+  }
+
+  /** O_TRUNC on an attribute is accepted and changes nothing, as on sysfs. */
+  truncate(path: string): void {
+    const n = this.node(path);
+    if (n.kind === 'dir') throw new KernelError('EISDIR');
+    if (n.kind !== 'attr' || !n.store) throw new KernelError('EACCES');
+  }
+}
