@@ -5,7 +5,8 @@ import { runMount } from '../daemon/daemon.js';
 import { DEFAULT_TOPOLOGY, listBuiltinTopologies, loadTopology } from '../topology/load.js';
 
 function fail(message: string): never {
-  process.stderr.write(`ndsim: ${message}\n`);
+  // One line, whatever yargs or a thrown error made of it.
+  process.stderr.write(`ndsim: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
 }
 

@@ -9,7 +9,8 @@ import { buildTree } from '../sysfs/tree.js';
 import { SysfsVfs } from '../sysfs/vfs.js';
 import type { DirNode } from '../sysfs/node.js';
 import { loadTopology } from '../topology/load.js';
-import { addControlFiles } from './control.js';
+import { addControlFiles, CONTROL_DIR } from './control.js';
+import { addFirmwareControls } from './firmware-control.js';
 
 const debug = createDebug('ndsim:daemon');
 
@@ -30,6 +31,7 @@ export function createSimulation(topology: string, clockKind: ClockKind): Simula
       if (!built || built.generation !== system.generation) {
         const root = buildTree(system);
         addControlFiles(root, clock, topology);
+        addFirmwareControls(root, CONTROL_DIR, system.dimms);
         built = { generation: system.generation, root };
       }
       return built.root;

@@ -11,6 +11,7 @@ export const ERRNO = {
   ENOMEM: 12,
   EACCES: 13,
   EFAULT: 14,
+  EFBIG: 27,
   EBUSY: 16,
   EEXIST: 17,
   ENODEV: 19,

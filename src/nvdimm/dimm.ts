@@ -62,6 +62,14 @@ export class Nvdimm implements NdDevice {
     return this.platform.spec;
   }
 
+  /**
+   * nvdimm_ctl(): a DSM call to this DIMM's platform firmware; 0 or a
+   * negative errno, the payload holding input then output bytes.
+   */
+  ctl(family: number, fn: number, payload: Buffer): number {
+    return this.platform.call(family, fn, payload);
+  }
+
   /** The label index is valid (NDD_LABELING): the kernel found a namespace index at probe. */
   get labeling(): boolean {
     return false;

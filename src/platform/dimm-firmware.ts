@@ -38,9 +38,12 @@ export class DimmFirmware {
     private readonly clock: Clock,
   ) {}
 
-  /** nd_intel_test_start_update */
-  start(): { status: number; context: number } {
-    if (this.state !== 'new') return { status: FW_STATUS.IN_PROGRESS, context: 0 };
+  /**
+   * nd_intel_test_start_update. When busy, nfit_test writes only the status
+   * word: the context field keeps whatever the caller's buffer held.
+   */
+  start(): { status: number; context?: number } {
+    if (this.state !== 'new') return { status: FW_STATUS.IN_PROGRESS };
     this.state = 'in_progress';
     this.context = (this.context + 1) >>> 0;
     this.sizeReceived = 0;
@@ -51,7 +54,9 @@ export class DimmFirmware {
   send(context: number, offset: number, length: number): number {
     if (this.state !== 'in_progress') return FW_STATUS.RETRY;
     if (context !== this.context) return FW_STATUS.BAD_CONTEXT;
-    if (offset + length > this.spec.storageSize || length > this.spec.maxSendLen) return FW_STATUS.INVALID_INPUT;
+    // nfit_test adds the two u32 fields in 32-bit unsigned arithmetic, so
+    // offset + length wraps instead of exceeding the storage size.
+    if (((offset + length) >>> 0) > this.spec.storageSize || length > this.spec.maxSendLen) return FW_STATUS.INVALID_INPUT;
     this.sizeReceived += length;
     return FW_STATUS.SUCCESS;
   }
@@ -74,9 +79,12 @@ export class DimmFirmware {
     }
   }
 
-  /** nd_intel_test_finish_query */
-  query(context: number): { status: number; updatedFwRev: bigint } {
-    if (context !== this.context) return { status: FW_STATUS.BAD_CONTEXT, updatedFwRev: 0n };
+  /**
+   * nd_intel_test_finish_query. A bad context sets only the status word;
+   * updated_fw_rev keeps the caller's bytes, as in nfit_test.
+   */
+  query(context: number): { status: number; updatedFwRev?: bigint } {
+    if (context !== this.context) return { status: FW_STATUS.BAD_CONTEXT };
     switch (this.state) {
       case 'new':
         return { status: FW_STATUS.SUCCESS, updatedFwRev: 0n };

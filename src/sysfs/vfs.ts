@@ -3,6 +3,7 @@
 // from offset 0 runs show() afresh (later offsets read the same snapshot,
 // like seq_file), each write() runs store() and returns its count or errno.
 import { KernelError } from '../kernel/errno.js';
+import { kernfsOrder } from './kernfs-order.js';
 import { lookup, type AttrNode, type DirNode, type Node } from './node.js';
 
 export interface FileStat {
@@ -67,7 +68,7 @@ export class SysfsVfs {
   readdir(path: string): string[] {
     const n = this.node(path);
     if (n.kind !== 'dir') throw new KernelError('ENOTDIR');
-    return [...n.entries.keys()].sort();
+    return kernfsOrder(n.entries.keys());
   }
 
   readlink(path: string): string {

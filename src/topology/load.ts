@@ -26,8 +26,10 @@ export function parseTopology(text: string, file: string): Topology {
   const result = topologySchema.safeParse(doc.toJS());
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  // zod reports an unknown key on its parent object; name (and point at) the key itself.
+  const issuePath = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
   // Point at the deepest node that exists on the issue's path.
-  let path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let path = issuePath.map((p) => (typeof p === 'symbol' ? String(p) : p));
   let node: unknown = undefined;
   while (path.length > 0) {
     node = doc.getIn(path, true);
@@ -35,7 +37,7 @@ export function parseTopology(text: string, file: string): Topology {
     path = path.slice(0, -1);
   }
   const offset = isNode(node) && node.range ? node.range[0] : undefined;
-  const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  const field = issuePath.length > 0 ? issuePath.map(String).join('.') : '(top level)';
   throw new TopologyError(`${where(offset)}: ${field}: ${issue.message}`);
 }
 

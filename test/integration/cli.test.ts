@@ -1,0 +1,111 @@
+// The ndsim command line as a user meets it: help, listing, errors, and a
+// daemon that unmounts cleanly on SIGINT/SIGTERM and is cleaned up by
+// auto-unmount when killed.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, isMounted, startDaemon } from './daemon-harness.js';
+import { readAttr, writeAttr } from './fsio.js';
+
+const CLI = join(REPO, 'bin/ndsim.js');
+
+function run(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}
+
+describe('ndsim CLI', () => {
+  it('lists the built-in topologies with a description each', async () => {
+    const r = await run(['topologies']);
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['fwa-live', 'fwa-none', 'nfit_test', 'qemu-nfit']);
+    for (const line of r.stdout.trim().split('\n')) expect(line.split(/\s+/).length).toBeGreaterThan(2);
+  });
+
+  it.each([[['--help']], [['mount', '--help']], [['topologies', '--help']]])('answers %j with usage', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ndsim/);
+    expect(r.stdout).toMatch(/--help/);
+  });
+
+  it('reports errors in one line and a non-zero exit', async () => {
+    for (const args of [['mount'], ['frobnicate'], ['mount', '--topology', 'nope', '/tmp/x'], ['mount', '--clock', 'sundial', '/tmp/x']]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^ndsim: /);
+    }
+  });
+
+  it('names file, line and field of a bad topology and mounts nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ndsim-topo-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'description: broken\nbuses:\n  - provider: x\n    parent: { kind: platform, name: p.0, driver: p }\n    nfit: { revision: "zero", commands: [] }\n');
+    const mnt = join(dir, 'mnt');
+    const r = await run(['mount', '--topology', file, mnt]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:5:`);
+    expect(r.stderr).toContain('buses.0.nfit.revision');
+    expect(await isMounted(mnt)).toBe(false);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('unmounts cleanly on %s', async (signal) => {
+    const d = await startDaemon('nfit_test', 'real');
+    try {
+      expect(await isMounted(d.mnt)).toBe(true);
+      d.child.kill(signal);
+      expect(await waitFor(async () => d.child.exitCode !== null, 10_000)).toBe(true);
+      expect(d.child.exitCode).toBe(0);
+      expect(await isMounted(d.mnt)).toBe(false);
+      expect(d.output()).toContain('unmounted');
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('leaves no mount behind when the daemon is killed outright (auto-unmount)', async () => {
+    const d = await startDaemon('nfit_test', 'real');
+    try {
+      d.child.kill('SIGKILL');
+      expect(await waitFor(async () => !(await isMounted(d.mnt)), 10_000)).toBe(true);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('runs on the real clock, which only time moves', async () => {
+    const d = await startDaemon('nfit_test', 'real');
+    try {
+      const clock = await readAttr(join(d.mnt, '/.ndsim/clock'));
+      expect(clock.ok && clock.value.startsWith('real ')).toBe(true);
+      const refused = await writeAttr(join(d.mnt, '/.ndsim/clock'), 'advance 5');
+      expect(refused).toMatchObject({ ok: false, errno: 1 });
+    } finally {
+      await d.stop();
+      await rmdir(d.mnt).catch(() => undefined);
+    }
+  });
+});
