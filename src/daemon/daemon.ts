@@ -61,4 +61,6 @@ export async function runMount(opts: MountOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   process.stdout.write(`ndsim: unmounted ${opts.mountpoint}\n`);
+  // The FUSE thread ends with the process; nothing else keeps it alive.
+  process.exit(0);
 }

@@ -2,7 +2,7 @@
 // call on the filesystem and answers with its result or its errno. Direct
 // I/O and zero attribute/entry timeouts keep the kernel from caching
 // content or sizes, so every read reaches show() (sysfs semantics).
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import createDebug from 'debug';
 import Fuse from 'fuse-native';
 import { ERRNO, isKernelError } from '../kernel/errno.js';
@@ -26,6 +26,10 @@ function guard<T>(fn: () => T, ok: (value: T) => void, fail: (errno: number) => 
     return;
   }
   ok(value);
+}
+
+function fusermount(args: string[]): Promise<boolean> {
+  return new Promise((resolve) => execFile('fusermount', args, { timeout: 10_000 }, (err) => resolve(!err)));
 }
 
 export interface Mounted {
@@ -91,15 +95,11 @@ export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsnam
     unmount: async () => {
       if (unmounted) return;
       unmounted = true;
-      await new Promise<void>((resolve) =>
-        fuse.unmount((err) => {
-          if (err) {
-            // Busy: detach lazily so nothing is left mounted.
-            spawnSync('fusermount', ['-uz', mountpoint], { stdio: 'ignore', timeout: 10_000 });
-          }
-          resolve();
-        }),
-      );
+      // fusermount from a child process, with this event loop free to answer
+      // whatever the kernel still asks while the mount goes away. fuse-native's
+      // own close joins its FUSE thread from the event loop and can deadlock
+      // on a request in flight; the caller exits the process afterwards.
+      if (!(await fusermount(['-u', mountpoint]))) await fusermount(['-uz', mountpoint]);
     },
   };
 }
