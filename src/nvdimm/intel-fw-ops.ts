@@ -122,7 +122,7 @@ export class IntelDimmFwOps implements NvdimmFwOps {
 
   /** intel_fwa_result(): answered from cache while no activation happened since. */
   activateResult(): FwaResult {
-    if (false) return this.result;
+    if (this.count === this.busOps.count && this.result > FWA_RESULT.INVALID) return this.result;
     if (this.activateState() > FWA_STATE.INVALID) return this.result;
     return FWA_RESULT.INVALID;
   }

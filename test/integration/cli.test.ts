@@ -2,7 +2,7 @@
 // daemon that unmounts cleanly on SIGINT/SIGTERM and is cleaned up by
 // auto-unmount when killed.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,11 +65,15 @@ describe('ndsim CLI', () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'description: broken\nbuses:\n  - provider: x\n    parent: { kind: platform, name: p.0, driver: p }\n    nfit: { revision: "zero", commands: [] }\n');
     const mnt = join(dir, 'mnt');
-    const r = await run(['mount', '--topology', file, mnt]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}:5:`);
-    expect(r.stderr).toContain('buses.0.nfit.revision');
-    expect(await isMounted(mnt)).toBe(false);
+    try {
+      const r = await run(['mount', '--topology', file, mnt]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file}:5:`);
+      expect(r.stderr).toContain('buses.0.nfit.revision');
+      expect(await isMounted(mnt)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('unmounts cleanly on %s', async (signal) => {
