@@ -1,5 +1,6 @@
 // The daemon: topology → simulated platform → libnvdimm model → fake root,
 // served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
+import { spawnSync } from 'node:child_process';
 import createDebug from 'debug';
 import { makeClock, type Clock, type ClockKind } from '../clock/clock.js';
 import { mountFs, type Mounted } from '../fuse/fuse-adapter.js';
@@ -13,6 +14,7 @@ import { addControlFiles, CONTROL_DIR } from './control.js';
 import { addFirmwareControls } from './firmware-control.js';
 
 const debug = createDebug('ndsim:daemon');
+const UNMOUNT_DEADLINE_MS = 5000;
 
 export interface Simulation {
   readonly clock: Clock;
@@ -55,6 +57,11 @@ export async function runMount(opts: MountOptions): Promise<void> {
       debug('%s: unmounting', signal);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      // Never outlive a stop request: if fusermount stalls, detach and go.
+      setTimeout(() => {
+        spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });
+        process.exit(0);
+      }, UNMOUNT_DEADLINE_MS).unref();
       void mounted.unmount().then(resolve);
     };
     process.on('SIGINT', stop);
