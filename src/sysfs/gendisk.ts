@@ -3,32 +3,11 @@
 // dax/write_cache). Values are those of a pmem queue: 512-byte logical and
 // 4096-byte physical blocks, no scheduler, DAX through the namespace.
 import { KernelError } from '../kernel/errno.js';
-import { kstrtobool, kstrtosigned, sysfsStreq } from '../kernel/parse.js';
 import type { PmemDisk } from '../nvdimm/pmem-disk.js';
 import { attrFile, constFile } from './attr-file.js';
+import { boolean01, integer, oneOf, tunable } from './tunable.js';
 import { dir, mkdirp, type DirNode } from './node.js';
 import { powerDir } from './power.js';
-
-/** A tunable block-layer setting: shown as its value, stored after parsing. */
-interface Tunable {
-  value: string;
-}
-
-function tunable(initial: string, parse: (buf: string) => string) {
-  const t: Tunable = { value: initial };
-  return attrFile(t, 0o644, (s) => `${s.value}\n`, (s, buf, count) => {
-    s.value = parse(buf);
-    return count;
-  });
-}
-
-const integer = (buf: string) => kstrtosigned(buf).toString();
-const boolean01 = (buf: string) => (kstrtobool(buf) ? '1' : '0');
-const oneOf = (choices: string[]) => (buf: string) => {
-  const hit = choices.find((c) => sysfsStreq(buf, c));
-  if (hit === undefined) throw new KernelError('EINVAL');
-  return hit;
-};
 
 /** part_stat_show(): seventeen "%8lu" counters, all zero on a disk nobody used. */
 const ZERO_STATS = `${Array.from({ length: 17 }, () => '0'.padStart(8)).join(' ')}\n`;
