@@ -1,6 +1,7 @@
 // The kernel's attribute tables, in TypeScript: each libnvdimm object lists
 // its attributes with a mode, a show and a store, grouped like the kernel's
 // attribute_group (optionally named, i.e. a subdirectory, with is_visible).
+import { KernelError } from '../kernel/errno.js';
 
 /** DEVICE_ATTR_RO/_RW/_ADMIN_RO/_ADMIN_RW/_WO modes. */
 export const MODE = { RO: 0o444, RW: 0o644, ADMIN_RO: 0o400, ADMIN_RW: 0o600, WO: 0o200 } as const;
@@ -46,4 +47,10 @@ export function visibleAttributes<D>(group: AttributeGroup<D>, dev: D): Array<{ 
     if (mode !== 0) out.push({ attr, mode });
   }
   return out;
+}
+
+/** A provider return code as a store's result: 0 → the whole write, negative → that errno. */
+export function settle(rc: number, count: number): number {
+  if (rc < 0) throw KernelError.fromErrno(-rc);
+  return rc === 0 ? count : rc;
 }

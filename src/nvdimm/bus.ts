@@ -6,7 +6,7 @@ import { bitNames, hexAlt, line, tokenList } from '../kernel/format.js';
 import { kstrtobool, kstrtosigned, sysfsStreq } from '../kernel/parse.js';
 import type { PlatformBus } from '../platform/nfit-platform.js';
 import { BUS_COMMAND_NAMES } from '../topology/schema.js';
-import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
+import { MODE, ro, rw, settle, type AttributeGroup } from './attribute.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_STATE } from './fw-ops.js';
 import { IntelBusFwOps } from './intel-fw-ops.js';
@@ -120,11 +120,6 @@ const firmwareGroup: AttributeGroup<NvdimmBus> = {
   isVisible: (b, attr) => (b.firmwareVisible ? attr.mode : 0),
 };
 
-/** A provider return code as a store's result: 0 → the whole write, negative → that errno. */
-export function settle(rc: number, count: number): number {
-  if (rc < 0) throw KernelError.fromErrno(-rc);
-  return rc === 0 ? count : rc;
-}
 
 /** drivers/acpi/nfit/core.c acpi_nfit_attribute_group */
 const nfitGroup: AttributeGroup<NvdimmBus> = {

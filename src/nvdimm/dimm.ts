@@ -2,16 +2,15 @@
 // provider's nfit/ group for it (drivers/acpi/nfit/core.c).
 import { KernelError } from '../kernel/errno.js';
 import { bitNames, hexAlt, hexDigits, hexPadded, line, tokenList } from '../kernel/format.js';
+import { sysfsStreq } from '../kernel/parse.js';
 import type { PlatformDimm } from '../platform/nfit-platform.js';
 import { NFIT_FLAG_NAMES } from '../topology/schema.js';
-import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
+import { MODE, ro, rw, settle, type AttributeGroup } from './attribute.js';
 import type { NvdimmBus } from './bus.js';
-import { settle } from './bus.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
 import { IntelDimmFwOps } from './intel-fw-ops.js';
 import { LABEL_SIZE_WITHOUT_INDEX, numLabelSlots } from './label-geometry.js';
-import { sysfsStreq } from '../kernel/parse.js';
 
 /** DIMM command numbers (ND_CMD_*) and the names `commands` prints. */
 const DIMM_CMD_NAME: Record<number, string> = {
