@@ -23,6 +23,12 @@ export const ND_DRIVERS = {
 } as const;
 export type NdDriverName = keyof typeof ND_DRIVERS;
 
+/** Driver matching on the nd bus: bit N of the driver's type mask for a device of type nd:tN. */
+export function driverMatches(driver: NdDriverName, dev: NdDevice): boolean {
+  const type = Number(dev.modalias.slice('nd:t'.length));
+  return (ND_DRIVERS[driver].types as readonly number[]).includes(type);
+}
+
 export class NvdimmSystem {
   readonly buses: NvdimmBus[] = [];
   readonly dimms: Nvdimm[] = [];
@@ -65,14 +71,10 @@ export class NvdimmSystem {
     return this.devices().find((d) => d.name === name);
   }
 
-  private static typeOf(dev: NdDevice): number {
-    return Number(dev.modalias.slice('nd:t'.length));
-  }
-
   /** drivers/base/bus.c bind_store(): find the device, match the driver, probe. */
   bind(driver: NdDriverName, name: string): void {
     const dev = this.findDevice(name);
-    if (!dev || !(ND_DRIVERS[driver].types as readonly number[]).includes(NvdimmSystem.typeOf(dev))) throw new KernelError('ENODEV');
+    if (!dev || !driverMatches(driver, dev)) throw new KernelError('ENODEV');
     if (dev.driver !== null) throw new KernelError('EBUSY');
     this.probe(dev, driver);
   }

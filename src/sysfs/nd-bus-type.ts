@@ -2,7 +2,7 @@
 // drivers/nvdimm/bus.c). nd_bus suppresses bind attributes.
 import { KernelError } from '../kernel/errno.js';
 import { kstrtobool } from '../kernel/parse.js';
-import { ND_DRIVERS, type NdDriverName, type NvdimmSystem } from '../nvdimm/system.js';
+import { ND_DRIVERS, driverMatches, type NdDriverName, type NvdimmSystem } from '../nvdimm/system.js';
 import { attrFile } from './attr-file.js';
 import { checkUeventAction } from './gendisk.js';
 import { ND_BUS_DIR } from './nd-device-dir.js';
@@ -69,7 +69,7 @@ export function buildNdBusType(root: DirNode, system: NvdimmSystem, devicePaths:
       const dev = s.findDevice(deviceName(buf));
       if (!dev) throw new KernelError('ENODEV');
       if (dev.driver === null) {
-        const match = (Object.keys(ND_DRIVERS) as NdDriverName[]).find((drv) => ND_DRIVERS[drv].bindable && (ND_DRIVERS[drv].types as readonly number[]).includes(Number(dev.modalias.slice(4))));
+        const match = (Object.keys(ND_DRIVERS) as NdDriverName[]).find((drv) => ND_DRIVERS[drv].bindable && driverMatches(drv, dev));
         if (match) s.bind(match, dev.name);
       }
       return count;
