@@ -2,12 +2,11 @@
 // memory, in-process attribute reads, and reads through a mounted FUSE
 // daemon (a child process, read asynchronously from here). Numbers are
 // printed, never asserted.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { createSimulation } from '../daemon/daemon.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -24,8 +24,8 @@ async function main(): Promise<void> {
           .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
-        loadTopology(argv.topology);
-        await runMount({ topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint });
+        const spec = loadTopology(argv.topology);
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint });
       },
     )
     .command(

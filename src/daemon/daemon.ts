@@ -10,6 +10,7 @@ import { buildTree } from '../sysfs/tree.js';
 import { SysfsVfs } from '../sysfs/vfs.js';
 import type { DirNode } from '../sysfs/node.js';
 import { loadTopology } from '../topology/load.js';
+import type { Topology } from '../topology/schema.js';
 import { addControlFiles, CONTROL_DIR } from './control.js';
 import { addFirmwareControls } from './firmware-control.js';
 
@@ -24,8 +25,12 @@ export interface Simulation {
 
 /** Build everything but the mount: the same object graph tests drive in-process. */
 export function createSimulation(topology: string, clockKind: ClockKind): Simulation {
+  return buildSimulation(loadTopology(topology), topology, clockKind);
+}
+
+export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind): Simulation {
   const clock = makeClock(clockKind);
-  const system = new NvdimmSystem(new NfitPlatform(loadTopology(topology), clock), clock);
+  const system = new NvdimmSystem(new NfitPlatform(spec, clock), clock);
   let built: { generation: number; root: DirNode } | undefined;
   const vfs = new SysfsVfs({
     tree: () => {
@@ -43,13 +48,15 @@ export function createSimulation(topology: string, clockKind: ClockKind): Simula
 }
 
 export interface MountOptions {
+  /** The validated topology and the name it was asked for by. */
+  spec: Topology;
   topology: string;
   clock: ClockKind;
   mountpoint: string;
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
-  const sim = createSimulation(opts.topology, opts.clock);
+  const sim = buildSimulation(opts.spec, opts.topology, opts.clock);
   const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
   process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {

@@ -19,6 +19,7 @@ import { attrFile } from '../sysfs/attr-file.js';
 import { mkdirp, type DirNode } from '../sysfs/node.js';
 
 const DEFAULT_IMAGE = 64 * 1024;
+const UPDATE_FUNCTIONS = [INTEL_FN.FW_GET_INFO, INTEL_FN.FW_START_UPDATE, INTEL_FN.FW_SEND_DATA, INTEL_FN.FW_FINISH_UPDATE, INTEL_FN.FW_FINISH_QUERY];
 
 /** Run one DSM; a failed call or a non-zero status becomes an errno. */
 function call(dimm: Nvdimm, fn: number, payload: Buffer): Buffer {
@@ -68,7 +69,7 @@ export function addFirmwareControls(root: DirNode, controlDir: string, dimms: re
   const d = mkdirp(root, `${controlDir}/firmware`);
   for (const dimm of dimms) {
     // Only DIMMs that implement the update functions 12-16 get a control file.
-    if (![12, 13, 14, 15, 16].every((fn) => dimm.platform.implements(fn))) continue;
+    if (!UPDATE_FUNCTIONS.every((fn) => dimm.platform.implements(fn))) continue;
     d.entries.set(
       dimm.name,
       attrFile(dimm, 0o644, show, (dev, buf, count) => {

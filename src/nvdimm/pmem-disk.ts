@@ -5,6 +5,9 @@ import type { DevT } from './device.js';
 import type { NdRegion } from './region.js';
 
 export class PmemDisk {
+  /** Known bad ranges, (first sector, sectors), in sector order. */
+  readonly badblocks: Array<[bigint, number]> = [];
+
   constructor(
     readonly name: string,
     readonly devt: DevT,
@@ -13,6 +16,11 @@ export class PmemDisk {
     readonly bytes: bigint,
     readonly region: NdRegion,
   ) {}
+
+  addBadblocks(sector: bigint, count: number): void {
+    this.badblocks.push([sector, count]);
+    this.badblocks.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
 
   get sectors(): bigint {
     return this.bytes / 512n;

@@ -1,6 +1,6 @@
 // How an attribute table entry becomes a file: the kernfs/sysfs glue
 // (fs/sysfs/file.c sysfs_kf_write/sysfs_kf_seq_show).
-import { KernelError } from '../kernel/errno.js';
+import { KernelError, type ErrnoName } from '../kernel/errno.js';
 import { cString } from '../kernel/parse.js';
 import { visibleAttributes, type AttributeGroup } from '../nvdimm/attribute.js';
 import { mkdirp, type AttrNode, type DirNode } from './node.js';
@@ -36,6 +36,14 @@ export function addGroups<D>(devDir: DirNode, dev: D, groups: readonly Attribute
       target.entries.set(attr.name, attrFile(dev, mode, attr.show, attr.store));
     }
   }
+}
+
+/** A file whose show and store both fail with `code`, such as a knob the device does not support. */
+export function failingFile(code: ErrnoName, mode = 0o644): AttrNode {
+  const fail = (): never => {
+    throw new KernelError(code);
+  };
+  return { kind: 'attr', mode, show: fail, store: fail };
 }
 
 /** A file with fixed content and no store. */

@@ -4,9 +4,10 @@
 // 4096-byte physical blocks, no scheduler, DAX through the namespace.
 import { KernelError } from '../kernel/errno.js';
 import type { PmemDisk } from '../nvdimm/pmem-disk.js';
-import { attrFile, constFile } from './attr-file.js';
+import { attrFile, constFile, failingFile } from './attr-file.js';
 import { boolean01, integer, oneOf, tunable } from './tunable.js';
 import { dir, mkdirp, type DirNode } from './node.js';
+import { ueventFile } from './uevent.js';
 import { powerDir } from './power.js';
 
 /** part_stat_show(): seventeen "%8lu" counters, all zero on a disk nobody used. */
@@ -57,10 +58,7 @@ function queueDir(disk: PmemDisk): DirNode {
   e.set('stable_writes', tunable('0', boolean01));
   e.set('write_cache', tunable('write back', oneOf(['write back', 'write through'])));
   // Writeback throttling is not set up on a bio-based queue: EINVAL both ways.
-  const noWbt = () => {
-    throw new KernelError('EINVAL');
-  };
-  e.set('wbt_lat_usec', attrFile(disk, 0o644, noWbt, noWbt));
+  e.set('wbt_lat_usec', failingFile('EINVAL'));
   return q;
 }
 
@@ -89,11 +87,17 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   const e = d.entries;
   const devt = `${disk.devt.major}:${disk.devt.minor}`;
   e.set('alignment_offset', constFile('0\n'));
-  // nd_pmem keeps no bad blocks here until a scrub finds some; writes add ranges.
-  e.set('badblocks', attrFile(disk, 0o644, () => '', (_d, buf, count) => {
-    if (!/^\s*\d+\s+\d+/.test(buf)) throw new KernelError('EINVAL');
-    return count;
-  }));
+  // block/badblocks.c: one "sector count" line per known bad range; a
+  // write of "sector count" records one (count must be positive).
+  e.set(
+    'badblocks',
+    attrFile(disk, 0o644, (k) => k.badblocks.map(([s, n]) => `${s} ${n}\n`).join(''), (k, buf, count) => {
+      const m = /^(\d+) (-?\d+)\n?$/.exec(buf);
+      if (!m?.[1] || !m[2] || Number(m[2]) <= 0) throw new KernelError('EINVAL');
+      k.addBadblocks(BigInt(m[1]), Number(m[2]));
+      return count;
+    }),
+  );
   e.set('capability', constFile('0\n'));
   const dax = mkdirp(d, 'dax');
   dax.entries.set('write_cache', tunable(disk.daxWriteCache ? '1' : '0', boolean01));
@@ -117,20 +121,6 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   e.set('slaves', dir());
   e.set('stat', constFile(ZERO_STATS));
   e.set('trace', traceDir());
-  e.set(
-    'uevent',
-    attrFile(disk, 0o644, (k) => `MAJOR=${k.devt.major}\nMINOR=${k.devt.minor}\nDEVNAME=${k.name}\nDEVTYPE=disk\nDISKSEQ=${k.diskseq}\n`, (_k, buf, count) => {
-      checkUeventAction(buf);
-      return count;
-    }),
-  );
+  e.set('uevent', ueventFile(disk, (k) => `MAJOR=${k.devt.major}\nMINOR=${k.devt.minor}\nDEVNAME=${k.name}\nDEVTYPE=disk\nDISKSEQ=${k.diskseq}\n`));
   return d;
-}
-
-const UEVENT_ACTIONS = ['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'];
-
-/** lib/kobject_uevent.c kobject_synth_uevent(): an action word, optionally a UUID and KEY=value args. */
-export function checkUeventAction(buf: string): void {
-  const action = buf.trim().split(/\s+/)[0] ?? '';
-  if (!UEVENT_ACTIONS.includes(action)) throw new KernelError('EINVAL');
 }

@@ -23,8 +23,20 @@ export function kernfsNameHash(name: string): number {
   return h;
 }
 
+/** Names recur across every device directory; hash each once (readdir is on the FUSE hot path). */
+const hashes = new Map<string, number>();
+
+function cachedHash(name: string): number {
+  let h = hashes.get(name);
+  if (h === undefined) {
+    h = kernfsNameHash(name);
+    hashes.set(name, h);
+  }
+  return h;
+}
+
 export function kernfsOrder(names: Iterable<string>): string[] {
-  const keyed = [...names].map((n) => ({ n, h: kernfsNameHash(n) }));
+  const keyed = [...names].map((n) => ({ n, h: cachedHash(n) }));
   keyed.sort((a, b) => a.h - b.h || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
   return keyed.map((k) => k.n);
 }

@@ -4,7 +4,7 @@ import { KernelError } from '../kernel/errno.js';
 import { kstrtobool } from '../kernel/parse.js';
 import { ND_DRIVERS, driverMatches, type NdDriverName, type NvdimmSystem } from '../nvdimm/system.js';
 import { attrFile } from './attr-file.js';
-import { checkUeventAction } from './gendisk.js';
+import { checkUeventAction } from './uevent.js';
 import { ND_BUS_DIR } from './nd-device-dir.js';
 import { mkdirp, relLink, type DirNode } from './node.js';
 

@@ -1,12 +1,11 @@
 // The driver-core entries every device directory carries (drivers/base/core.c):
 // uevent, dev for devices with a devt, and the subsystem/driver links.
-
 import type { AttributeGroup } from '../nvdimm/attribute.js';
 import type { NdDevice } from '../nvdimm/device.js';
 import { ND_DEVICE_GROUP } from '../nvdimm/nd-device-attrs.js';
-import { addGroups, attrFile, constFile } from './attr-file.js';
-import { checkUeventAction } from './gendisk.js';
+import { addGroups, constFile } from './attr-file.js';
 import { dir, put, relLink, type DirNode } from './node.js';
+import { ueventFile } from './uevent.js';
 
 export const ND_BUS_DIR = '/sys/bus/nd';
 
@@ -17,13 +16,6 @@ export function ueventText(dev: NdDevice): string {
   if (dev.devtype) s += `DEVTYPE=${dev.devtype}\n`;
   if (dev.driver) s += `DRIVER=${dev.driver}\n`;
   return `${s}MODALIAS=${dev.modalias}\n`;
-}
-
-export function ueventFile<D>(dev: D, text: (dev: D) => string) {
-  return attrFile(dev, 0o644, text, (_d, buf, count) => {
-    checkUeventAction(buf);
-    return count;
-  });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { BusSpec } from '../topology/schema.js';
 import type { PlatformBus } from '../platform/nfit-platform.js';
 import { NFIT_TEST_DIMM_GROUP } from '../nvdimm/nfit-test-dimm.js';
 import { addGroups, attrFile, constFile } from './attr-file.js';
-import { ueventFile } from './nd-device-dir.js';
+import { ueventFile } from './uevent.js';
 import { dir, put, relLink, type DirNode } from './node.js';
 import { powerDir } from './power.js';
 import { hexPadded } from '../kernel/format.js';

@@ -2,8 +2,7 @@
 // runtime PM (drivers/base/power/sysfs.c). libnvdimm's own devices opt out
 // (device_set_pm_not_required), but their parents and the pmem gendisks
 // have one.
-import { KernelError } from '../kernel/errno.js';
-import { attrFile, constFile } from './attr-file.js';
+import { constFile, failingFile } from './attr-file.js';
 import { oneOf, tunable } from './tunable.js';
 import { dir, type DirNode } from './node.js';
 
@@ -12,10 +11,7 @@ export function powerDir(): DirNode {
   const e = d.entries;
   e.set('async', tunable('disabled', oneOf(['enabled', 'disabled'])));
   // Runtime PM is not enabled for these devices: autosuspend is meaningless (EIO).
-  const noAutosuspend = () => {
-    throw new KernelError('EIO');
-  };
-  e.set('autosuspend_delay_ms', attrFile(d, 0o644, noAutosuspend, noAutosuspend));
+  e.set('autosuspend_delay_ms', failingFile('EIO'));
   e.set('control', tunable('auto', oneOf(['auto', 'on'])));
   e.set('runtime_active_kids', constFile('0\n'));
   e.set('runtime_active_time', constFile('0\n'));

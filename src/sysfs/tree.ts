@@ -10,7 +10,8 @@ import type { NvdimmSystem } from '../nvdimm/system.js';
 import { constFile } from './attr-file.js';
 import { gendiskDir } from './gendisk.js';
 import { buildNdBusType } from './nd-bus-type.js';
-import { ndDeviceDir, ueventFile } from './nd-device-dir.js';
+import { ndDeviceDir } from './nd-device-dir.js';
+import { ueventFile } from './uevent.js';
 import { dir, mkdirp, put, relLink, type DirNode } from './node.js';
 import { buildParent } from './parents.js';
 

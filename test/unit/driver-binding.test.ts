@@ -74,3 +74,17 @@ describe('driver binding', () => {
     expect(vfs.readdir('/sys/bus/nd/drivers/nd_bus').sort()).toEqual(['module', 'ndbus0', 'ndbus1', 'uevent']);
   });
 });
+
+describe('pmem block device files', () => {
+  it('records bad ranges written to badblocks and refuses malformed ones', () => {
+    const { read, write, errno } = setup();
+    const bb = `${BUS0}/region0/namespace0.0/block/pmem0/badblocks`;
+    expect(read(bb)).toBe('');
+    expect(write(bb, '64 8\n')).toBe(5);
+    expect(write(bb, '8 1\0')).toBe(4);
+    expect(read(bb)).toBe('8 1\n64 8\n');
+    expect(errno(() => write(bb, '8 0\n'))).toBe(22);
+    expect(errno(() => write(bb, 'bogus\n'))).toBe(22);
+    expect(read(bb)).toBe('8 1\n64 8\n');
+  });
+});
