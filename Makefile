@@ -5,7 +5,9 @@ SHELL := /bin/bash
 
 # FUSE 2 (fuse, libfuse2), not fuse3: fuse3 replaces fusermount with
 # fusermount3, and auto-unmount then stops cleaning up after a killed daemon.
-APT_PACKAGES := fuse libfuse2 ndctl util-linux
+# gcc/libc6-dev build the preload shim; busybox is the shell the captures used;
+# jq is what ndctl's own test scripts parse JSON with.
+APT_PACKAGES := fuse libfuse2 ndctl util-linux gcc libc6-dev make busybox jq
 NPM_STAMP := node_modules/.package-lock.json
 
 .PHONY: all deps apt-deps build test demo bench clean
@@ -27,6 +29,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 deps: apt-deps $(NPM_STAMP)
 
+# npm run build compiles the TypeScript and the preload shim (native-shim/).
 build: deps
 	npm run build
 
@@ -34,19 +37,15 @@ build: deps
 test: deps
 	npm test
 
-# Mount the default topology, show the unmodified ndctl listing it from a
-# private mount namespace where the fake sys is bound over /sys, unmount.
+# The main job: start the default topology, run the unmodified ndctl inside
+# it (fake /sys bound over /sys in a private mount namespace, /dev/ndctlN and
+# /dev/nmemN through the preload shim), tear everything down.
 demo: build
-	@mnt=$$(mktemp -d /tmp/ndsim-demo.XXXXXX); log=$$mnt.log; \
-	node bin/ndsim.js mount "$$mnt" >"$$log" 2>&1 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; fusermount -u "$$mnt" 2>/dev/null || fusermount -uz "$$mnt" 2>/dev/null || true; rmdir "$$mnt"; rm -f "$$log"' EXIT; \
-	for _ in $$(seq 200); do grep -q 'mounted at' "$$log" && break; kill -0 $$pid || { cat "$$log"; exit 1; }; sleep 0.05; done; \
-	cat "$$log"; \
-	echo '$$ ndctl list -BDRN -i'; \
-	timeout 60 unshare --mount sh -c "mount --bind '$$mnt/sys' /sys && ndctl list -BDRN -i"
+	node bin/ndsim.js run -- ndctl list -BDFH -vvv
 
 bench: build
 	npm run bench
 
 clean:
 	rm -rf dist
+	$(MAKE) -C native-shim clean

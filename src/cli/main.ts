@@ -1,13 +1,32 @@
 // The ndsim command line.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runMount } from '../daemon/daemon.js';
+import { runWithSimulation } from './run.js';
 import { DEFAULT_TOPOLOGY, listBuiltinTopologies, loadTopology } from '../topology/load.js';
 
 function fail(message: string): never {
   // One line, whatever yargs or a thrown error made of it.
   process.stderr.write(`ndsim: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
+}
+
+function simulationOptions<T>(y: Argv<T>) {
+  return y
+    .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
+    .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through $NDSIM_ROOT/.ndsim/clock' })
+    .option('namespace', {
+      type: 'boolean',
+      default: true,
+      describe: 'Bind the fake sys over /sys in a private mount namespace; --no-namespace makes the shim redirect /sys instead',
+    });
+}
+
+async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean }, command: string[]): Promise<never> {
+  // A bad topology is refused before anything is started.
+  loadTopology(argv.topology);
+  const status = await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, command });
+  process.exit(status);
 }
 
 async function main(): Promise<void> {
@@ -21,12 +40,30 @@ async function main(): Promise<void> {
         y
           .positional('mountpoint', { type: 'string', demandOption: true, describe: 'Directory to mount on (created if missing)' })
           .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
-          .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' }),
+          .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' })
+          .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint });
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket });
       },
+    )
+    .command(
+      'run',
+      'Run a command against a fresh simulation, the fake /sys and /dev at their real paths; exit with its status',
+      (y) => simulationOptions(y).usage('$0 run [options] -- COMMAND [ARGS...]'),
+      async (argv) => {
+        const rest: unknown = argv['--'];
+        const command = Array.isArray(rest) ? rest.map(String) : [];
+        if (command.length === 0) fail('run needs a command after --, e.g. ndsim run -- ndctl list');
+        await exitWith(argv, command);
+      },
+    )
+    .command(
+      'shell',
+      'An interactive shell ($SHELL, else /bin/sh) inside a fresh simulation',
+      (y) => simulationOptions(y),
+      async (argv) => exitWith(argv, [process.env['SHELL'] || '/bin/sh']),
     )
     .command(
       'topologies',
@@ -36,6 +73,7 @@ async function main(): Promise<void> {
         for (const t of listBuiltinTopologies()) process.stdout.write(`${t.name.padEnd(12)} ${t.description}\n`);
       },
     )
+    .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .help()

@@ -8,7 +8,7 @@ import { mkdirp, type DirNode } from '../sysfs/node.js';
 
 export const CONTROL_DIR = '/.ndsim';
 
-export function addControlFiles(root: DirNode, clock: Clock, topologyName: string): void {
+export function addControlFiles(root: DirNode, clock: Clock, topologyName: string, socketPath: string): void {
   const d = mkdirp(root, CONTROL_DIR);
   d.entries.set(
     'clock',
@@ -27,4 +27,6 @@ export function addControlFiles(root: DirNode, clock: Clock, topologyName: strin
     ),
   );
   d.entries.set('topology', constFile(`${topologyName}\n`));
+  // Where the shim (NDSIM_SOCKET) reaches the ioctl service.
+  if (socketPath) d.entries.set('socket', constFile(`${socketPath}\n`));
 }

@@ -1,6 +1,9 @@
 // The daemon: topology → simulated platform → libnvdimm model → fake root,
 // served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import createDebug from 'debug';
 import { makeClock, type Clock, type ClockKind } from '../clock/clock.js';
 import { mountFs, type Mounted } from '../fuse/fuse-adapter.js';
@@ -9,10 +12,12 @@ import { NfitPlatform } from '../platform/nfit-platform.js';
 import { buildTree } from '../sysfs/tree.js';
 import { SysfsVfs } from '../sysfs/vfs.js';
 import type { DirNode } from '../sysfs/node.js';
+import { startIoctlService, type IoctlService } from '../ioctl/server.js';
 import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/schema.js';
 import { addControlFiles, CONTROL_DIR } from './control.js';
 import { addFirmwareControls } from './firmware-control.js';
+import { addModprobeConfig } from './modprobe-config.js';
 
 const debug = createDebug('ndsim:daemon');
 const UNMOUNT_DEADLINE_MS = 5000;
@@ -24,11 +29,11 @@ export interface Simulation {
 }
 
 /** Build everything but the mount: the same object graph tests drive in-process. */
-export function createSimulation(topology: string, clockKind: ClockKind): Simulation {
-  return buildSimulation(loadTopology(topology), topology, clockKind);
+export function createSimulation(topology: string, clockKind: ClockKind, socketPath = ''): Simulation {
+  return buildSimulation(loadTopology(topology), topology, clockKind, socketPath);
 }
 
-export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind): Simulation {
+export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind, socketPath = ''): Simulation {
   const clock = makeClock(clockKind);
   const system = new NvdimmSystem(new NfitPlatform(spec, clock), clock);
   let built: { generation: number; root: DirNode } | undefined;
@@ -37,8 +42,9 @@ export function buildSimulation(spec: Topology, topology: string, clockKind: Clo
       // The tree's shape follows the model; rebuild only when it changed.
       if (!built || built.generation !== system.generation) {
         const root = buildTree(system);
-        addControlFiles(root, clock, topology);
+        addControlFiles(root, clock, topology, socketPath);
         addFirmwareControls(root, CONTROL_DIR, system.dimms);
+        addModprobeConfig(root);
         built = { generation: system.generation, root };
       }
       return built.root;
@@ -53,12 +59,23 @@ export interface MountOptions {
   topology: string;
   clock: ClockKind;
   mountpoint: string;
+  /** The ioctl service's socket; a private default under the temp directory. */
+  socket?: string;
+}
+
+/** A socket path private to this user and process. */
+export function defaultSocketPath(): string {
+  const dir = join(tmpdir(), `ndsim-${process.getuid?.() ?? 0}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return join(dir, `ioctl-${process.pid}.sock`);
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
-  const sim = buildSimulation(opts.spec, opts.topology, opts.clock);
+  const socketPath = opts.socket ?? defaultSocketPath();
+  const sim = buildSimulation(opts.spec, opts.topology, opts.clock, socketPath);
+  const ioctl: IoctlService = await startIoctlService(socketPath, sim.system);
   const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
-  process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}); Ctrl-C to unmount\n`);
+  process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socketPath}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       debug('%s: unmounting', signal);
@@ -69,7 +86,10 @@ export async function runMount(opts: MountOptions): Promise<void> {
         spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });
         process.exit(0);
       }, UNMOUNT_DEADLINE_MS).unref();
-      void mounted.unmount().then(resolve);
+      void ioctl
+        .close()
+        .then(() => mounted.unmount())
+        .then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -10,6 +10,7 @@ import { MODE, ro, rw, settle, type AttributeGroup } from './attribute.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_STATE } from './fw-ops.js';
 import { IntelBusFwOps } from './intel-fw-ops.js';
+import type { NdRegion } from './region.js';
 import { ScrubState } from './scrub.js';
 
 /** Bus command numbers (ND_CMD_*) by the names the commands attribute prints. */
@@ -28,6 +29,10 @@ export class NvdimmBus implements NdDevice {
   hwErrorScrub = 0;
   /** The firmware/ attributes' visibility, decided once when the bus registers. */
   readonly firmwareVisible: boolean;
+  /** The bus's regions, for walks over its children (nd_is_uuid_unique). */
+  readonly regions: NdRegion[] = [];
+  /** Reports a change in the set of devices below the bus; NvdimmSystem bumps its generation. */
+  changed: () => void = () => {};
 
   constructor(
     readonly id: number,

@@ -10,7 +10,7 @@ import type { NvdimmBus } from './bus.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
 import { IntelDimmFwOps } from './intel-fw-ops.js';
-import { LABEL_SIZE_WITHOUT_INDEX, numLabelSlots } from './label-geometry.js';
+import type { NvdimmDrvdata } from './dimm-drvdata.js';
 
 /** DIMM command numbers (ND_CMD_*) and the names `commands` prints. */
 const DIMM_CMD_NAME: Record<number, string> = {
@@ -25,7 +25,6 @@ const DIMM_CMD_NAME: Record<number, string> = {
   9: 'vendor',
   10: 'cmd_call',
 };
-const ND_CMD_CALL = 10;
 /** NVDIMM_INTEL_FW_ACTIVATE_CMDMASK: functions 29 and 30. */
 const FW_ACTIVATE_FUNCTIONS = (1 << 29) | (1 << 30);
 
@@ -33,7 +32,12 @@ export class Nvdimm implements NdDevice {
   readonly name: string;
   readonly devtype = 'nvdimm';
   readonly modalias = modalias(ND_DEVICE.DIMM);
-  driver: string | null = 'nvdimm';
+  /** Bound by NvdimmSystem through nvdimm_probe() when it registers the DIMM. */
+  driver: string | null = null;
+  /** NDD_LABELING (a valid label index was seen) and NDD_LOCKED (label commands said locked). */
+  readonly flags = { labeling: false, locked: false };
+  /** dev_get_drvdata(): present while the nvdimm driver is bound to a DIMM with a label area. */
+  drvdata: NvdimmDrvdata | undefined;
   readonly cmdMask: number;
   readonly fwOps: IntelDimmFwOps | undefined;
   readonly firmwareVisible: boolean;
@@ -49,7 +53,7 @@ export class Nvdimm implements NdDevice {
     readonly devt: DevT,
   ) {
     this.name = `nmem${id}`;
-    this.cmdMask = dimmCmdMask(platform);
+    this.cmdMask = platform.cmdMask;
     const spec = platform.spec;
     const hasFwOps = bus.fwOps !== undefined && spec.family === 0 && (spec.dsmMask & FW_ACTIVATE_FUNCTIONS) === FW_ACTIVATE_FUNCTIONS;
     this.fwOps = hasFwOps && bus.fwOps ? new IntelDimmFwOps(platform, bus.fwOps) : undefined;
@@ -69,22 +73,10 @@ export class Nvdimm implements NdDevice {
     return this.platform.call(family, fn, payload);
   }
 
-  /** The label index is valid (NDD_LABELING): the kernel found a namespace index at probe. */
+  /** NDD_LABELING: some probe found a valid namespace index; it is never cleared. */
   get labeling(): boolean {
-    return false;
+    return this.flags.labeling;
   }
-}
-
-/**
- * acpi_nfit_register_dimms(): cmd_mask is ND_CMD_CALL plus, for the Intel
- * family, the DSM functions 1..9 that map onto classic commands.
- */
-function dimmCmdMask(dimm: PlatformDimm): number {
-  let mask = 0;
-  if (dimm.spec.family === undefined) return mask;
-  mask |= 1 << ND_CMD_CALL;
-  if (dimm.spec.family === 0) mask |= dimm.spec.dsmMask & 0x3fe;
-  return mask;
 }
 
 const SECURITY_KEY_COMMANDS = new Set(['disable', 'update', 'erase', 'overwrite', 'master_update', 'master_erase']);
@@ -93,14 +85,14 @@ const SECURITY_KEY_COMMANDS = new Set(['disable', 'update', 'erase', 'overwrite'
 const dimmGroup: AttributeGroup<Nvdimm> = {
   attrs: [
     ro('state', (d) => (d.busy > 0 ? 'active\n' : 'idle\n')),
-    ro('flags', (d) => `${d.labeling ? 'label ' : ''}\n`),
+    ro('flags', (d) => `${d.flags.labeling ? 'label ' : ''}${d.flags.locked ? 'lock ' : ''}\n`),
     ro('commands', (d) => tokenList(bitNames(d.cmdMask, DIMM_CMD_NAME))),
     ro('available_slots', (d) => {
-      const labels = d.platform.labels;
-      // No drvdata without the nvdimm driver or without label support.
-      if (d.driver === null || !labels) throw new KernelError('ENXIO');
-      // One slot is always held back for label updates.
-      return line(numLabelSlots(labels.size, LABEL_SIZE_WITHOUT_INDEX) - 1);
+      // __available_slots_show(): no drvdata without the nvdimm driver or without label support.
+      if (!d.drvdata) throw new KernelError('ENXIO');
+      // One slot is always held back for label updates ("we ate our last label?" at 0).
+      const nfree = d.drvdata.nfree();
+      return line(nfree === 0 ? 0 : nfree - 1);
     }),
     rw(
       'security',

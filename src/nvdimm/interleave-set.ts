@@ -2,6 +2,7 @@
 // drivers/nvdimm/core.c nd_fletcher64): a Fletcher-64 over per-mapping
 // records sorted by region offset, in the v1.1 and v1.2 label layouts.
 // The NFIT stores DCR fields big-endian; the kernel hashes the raw bytes.
+import { fletcher64 } from './nd-fletcher64.js';
 
 export interface InterleaveMember {
   regionOffset: bigint;
@@ -19,30 +20,36 @@ function bswap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >> 8) & 0xff00) | ((v >>> 24) & 0xff)) >>> 0;
 }
 
-/** nd_fletcher64() over little-endian 32-bit words. */
-export function fletcher64(buf: Buffer): bigint {
-  let lo = 0n;
-  let hi = 0n;
-  for (let i = 0; i + 4 <= buf.length; i += 4) {
-    lo = (lo + BigInt(buf.readUInt32LE(i))) & 0xffff_ffffn;
-    hi = (hi + lo) & 0xffff_ffff_ffff_ffffn;
-  }
-  return ((hi << 32n) | lo) & 0xffff_ffff_ffff_ffffn;
-}
-
 function byOffset(a: InterleaveMember, b: InterleaveMember): number {
   return a.regionOffset < b.regionOffset ? -1 : a.regionOffset > b.regionOffset ? 1 : 0;
 }
 
-/** struct nfit_set_info (16 bytes): region_offset, serial_number, pad. */
-export function cookieV11(members: readonly InterleaveMember[]): bigint {
-  const sorted = [...members].sort(byOffset);
+/** nd_fletcher64() over struct nfit_set_info (16 bytes): region_offset, serial_number, pad. */
+function setInfoCookie(sorted: readonly InterleaveMember[]): bigint {
   const buf = Buffer.alloc(16 * sorted.length);
   sorted.forEach((m, i) => {
     buf.writeBigUInt64LE(m.regionOffset, i * 16);
     buf.writeUInt32LE(bswap32(m.serial), i * 16 + 8);
   });
   return fletcher64(buf);
+}
+
+/** cookie1: nfit_set_info sorted by region offset (cmp_map). */
+export function cookieV11(members: readonly InterleaveMember[]): bigint {
+  return setInfoCookie([...members].sort(byOffset));
+}
+
+/**
+ * The altcookie: nfit_set_info sorted by cmp_map_compat(), a memcmp() of the
+ * little-endian region offsets, for v1.1 namespaces written with that order.
+ */
+export function cookieV11Compat(members: readonly InterleaveMember[]): bigint {
+  const le = (m: InterleaveMember) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(m.regionOffset);
+    return b;
+  };
+  return setInfoCookie([...members].sort((a, b) => Buffer.compare(le(a), le(b))));
 }
 
 /** struct nfit_set_info2 (48 bytes): adds vendor, manufacturing date and location. */

@@ -6,6 +6,7 @@ import { hexAlt, line } from '../kernel/format.js';
 import { kstrtobool, sysfsStreq } from '../kernel/parse.js';
 import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
+import { holderAttr, modeAttr } from './namespace-common.js';
 import type { PmemDisk } from './pmem-disk.js';
 import type { NdRegion } from './region.js';
 import type { SeedDevice } from './seed-devices.js';
@@ -45,7 +46,7 @@ const namespaceGroup: AttributeGroup<NamespaceIo> = {
   attrs: [
     ro('nstype', (ns) => line(ns.region.nstype)),
     ro('size', (ns) => line(ns.size)),
-    ro('holder', (ns) => line(ns.claim?.name ?? '')),
+    holderAttr(),
     rw(
       'holder_class',
       (ns) => line(ns.holderClass),
@@ -57,8 +58,7 @@ const namespaceGroup: AttributeGroup<NamespaceIo> = {
         return count;
       },
     ),
-    // mode_show(): the claim's kind, else "raw" (NFIT namespaces are not page-mappable).
-    ro('mode', (ns) => line(ns.claim ? { btt: 'safe', pfn: 'memory', dax: 'dax' }[ns.claim.kind] : 'raw')),
+    modeAttr(),
     rw(
       'force_raw',
       (ns) => line(ns.forceRaw ? 1 : 0),

@@ -8,20 +8,43 @@ import { MODE, ro, rw, type AttributeGroup, type DeviceAttribute } from './attri
 import type { NvdimmBus } from './bus.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
 import type { Nvdimm } from './dimm.js';
-import { cookieV11, cookieV12, positions, type InterleaveMember } from './interleave-set.js';
-import type { NamespaceIo } from './namespace-io.js';
+import type { NvdimmDrvdata } from './dimm-drvdata.js';
+import { regionAllocatableDpa, regionAvailableDpa, toNdd } from './dpa-alloc.js';
+import { cookieV11, cookieV11Compat, cookieV12, positions, type InterleaveMember } from './interleave-set.js';
+import type { NdNamespace } from './namespace-common.js';
+import { NamespacePmem } from './namespace-pmem.js';
 import type { SeedDevice } from './seed-devices.js';
+import { guidParse } from './uuid.js';
 
 const PAGE_SIZE = 4096;
 const SZ_16M = 16 * 1024 * 1024;
 export const ND_MAX_MAPPINGS = 32;
 
+/** An entry of nd_mapping->labels: a label slot of the DIMM, or a placeholder. */
+export interface LabelEnt {
+  slot: number | null;
+  /** ND_LABEL_REAP: free this label at the next label write (the namespace was renamed). */
+  reap: boolean;
+}
+
+/** struct nd_mapping */
 export interface RegionMapping {
   readonly dimm: Nvdimm;
+  /** DPA start of the mapping on the DIMM. */
   readonly dpa: bigint;
   readonly size: bigint;
   readonly position: number;
+  /** The DIMM's labels this region uses, gathered at probe (init_active_labels). */
+  labels: LabelEnt[];
+  /** The driver data reference the enabled region holds (nd_mapping->ndd). */
+  ndd: NvdimmDrvdata | undefined;
 }
+
+/** NFIT SPA range type GUIDs (nd_set->type_guid, stored in v1.2 labels). */
+const SPA_TYPE_GUID: Readonly<Record<RegionSpec['type'], string>> = {
+  pmem: '66f0d379-b4f3-4074-ac43-0d3318b78cdb',
+  volatile: '7305944f-fdda-44e3-b16c-3f22d252e5d0',
+};
 
 export class NdRegion implements NdDevice {
   readonly name: string;
@@ -34,8 +57,17 @@ export class NdRegion implements NdDevice {
   readOnly: boolean;
   readonly cookie1: bigint;
   readonly cookie2: bigint;
-  namespaces: NamespaceIo[] = [];
+  /** The v1.1 cookie of namespaces created with the old, byte-wise sort order. */
+  readonly altcookie: bigint;
+  readonly typeGuid: Buffer;
+  namespaces: NdNamespace[] = [];
   seeds: SeedDevice[] = [];
+  /** nd_region->ns_seed */
+  nsSeed: NdNamespace | undefined;
+  /** nd_region_data's ns_active/ns_count, from the last probe; absent while disabled. */
+  initNamespaces: { active: number; count: number } | undefined;
+  /** nd_region->ns_ida: namespace ids in use. */
+  private readonly nsIds = new Set<number>();
 
   constructor(
     readonly id: number,
@@ -50,9 +82,11 @@ export class NdRegion implements NdDevice {
       return { regionOffset: m.regionOffset, serial: dcr?.serial ?? 0, vendor: dcr?.vendor ?? 0, manufacturing: dcr?.manufacturing };
     });
     const pos = positions(members);
-    this.mappings = spec.mappings.map((m, i) => ({ dimm: dimmFor(m.dimm), dpa: m.dpa, size: m.size, position: pos[i] ?? i }));
+    this.mappings = spec.mappings.map((m, i) => ({ dimm: dimmFor(m.dimm), dpa: m.dpa, size: m.size, position: pos[i] ?? i, labels: [], ndd: undefined }));
     this.cookie1 = cookieV11(members);
     this.cookie2 = cookieV12(members);
+    this.altcookie = cookieV11Compat(members);
+    this.typeGuid = guidParse(SPA_TYPE_GUID[spec.type]);
     this.align = defaultAlign(spec.size, this.mappings.length);
     // A DIMM flagged "not armed" makes the region read-only (nd_region_create).
     this.readOnly = this.mappings.some((m) => m.dimm.spec.nfitFlags.includes('not_armed'));
@@ -66,7 +100,7 @@ export class NdRegion implements NdDevice {
     return this.driver !== null;
   }
 
-  /** 5 (pmem namespaces) once any mapped DIMM has a valid label index, else 4 (io). */
+  /** nd_region_to_nstype(): 5 (pmem namespaces) once any mapped DIMM is labelling, else 4 (io). */
   get nstype(): number {
     return this.mappings.some((m) => m.dimm.labeling) ? ND_DEVICE.NAMESPACE_PMEM : ND_DEVICE.NAMESPACE_IO;
   }
@@ -77,33 +111,44 @@ export class NdRegion implements NdDevice {
     return this.spec.flushHints ? 1 : 0;
   }
 
-  /** nd_region_available_dpa(): free capacity over all mappings; 0 if a DIMM is disabled. */
-  availableDpa(): bigint {
-    let available = 0n;
-    for (const m of this.mappings) {
-      if (m.dimm.driver === null) return 0n;
-      available += m.size;
-    }
-    return available;
+  /** nd_region_interleave_set_cookie(): v1.1 labels use the v1.1 cookie, anything else (or no index) v1.2. */
+  interleaveSetCookie(version: { major: number; minor: number } | null): bigint {
+    if (version && version.major === 1 && version.minor === 1) return this.cookie1;
+    return this.cookie2;
   }
 
-  /** nd_region_allocatable_dpa(): the largest extent free on every DIMM, times the mappings. */
-  allocatableDpa(): bigint {
-    if (this.mappings.length === 0) return 0n;
-    let smallest: bigint | null = null;
-    for (const m of this.mappings) {
-      if (m.dimm.driver === null) return 0n;
-      if (smallest === null || m.size < smallest) smallest = m.size;
-    }
-    return (smallest ?? 0n) * BigInt(this.mappings.length);
-  }
-
-  /** The cookie shown depends on the label version of mapping0's DIMM (set_cookie_show). */
+  /**
+   * set_cookie_show(): decided by mapping0's DIMM. With driver data, its
+   * current index picks the cookie (v1.2 when it has none); a DIMM without
+   * driver data leaves the v1.1 cookie.
+   */
   setCookie(): bigint {
     const first = this.mappings[0];
-    // An enabled DIMM without a v1.1 index reads the v1.2 cookie.
-    if (first && first.dimm.driver !== null && first.dimm.platform.labels) return this.cookie2;
+    const ndd = first ? toNdd(first) : undefined;
+    if (ndd) return this.interleaveSetCookie(ndd.currentVersion());
     return this.cookie1;
+  }
+
+  /** ida_simple_get(&nd_region->ns_ida): the lowest free namespace id. */
+  allocNamespaceId(): number {
+    let id = 0;
+    while (this.nsIds.has(id)) id += 1;
+    this.nsIds.add(id);
+    return id;
+  }
+
+  /** nd_device_unregister() of a namespace (and namespace_pmem_release()'s ida_simple_remove()). */
+  removeNamespace(ns: NdNamespace): void {
+    this.namespaces = this.namespaces.filter((n) => n !== ns);
+    if (this.nsSeed === ns) this.nsSeed = undefined;
+    // Only pmem namespaces take their ids from ns_ida; the io namespace is always .0.
+    if (ns instanceof NamespacePmem && ns.id >= 0) this.nsIds.delete(ns.id);
+    this.bus.changed();
+  }
+
+  /** Forget every namespace id (the region's children are all gone). */
+  releaseNamespaceIds(): void {
+    this.nsIds.clear();
   }
 
   seed(kind: SeedDevice['kind']): SeedDevice | undefined {
@@ -168,13 +213,13 @@ const regionAttrs: DeviceAttribute<NdRegion>[] = [
     },
   ),
   ro('set_cookie', (r) => line(hexAlt(r.setCookie()))),
-  ro('available_size', (r) => line(r.availableDpa())),
-  ro('max_available_extent', (r) => line(r.allocatableDpa())),
-  ro('namespace_seed', (r) => line(r.enabled ? (r.namespaces[0]?.name ?? '') : '')),
+  ro('available_size', (r) => line(regionAvailableDpa(r))),
+  ro('max_available_extent', (r) => line(regionAllocatableDpa(r))),
+  ro('namespace_seed', (r) => line(r.nsSeed?.name ?? '')),
   ro('init_namespaces', (r) => {
-    if (!r.enabled) throw new KernelError('ENXIO');
-    const active = r.namespaces.filter((n) => n.driver !== null).length;
-    return `${active}/${r.namespaces.length}\n`;
+    // ns_active counts the namespaces registered at probe, bound or not.
+    if (!r.initNamespaces) throw new KernelError('ENXIO');
+    return `${r.initNamespaces.active}/${r.initNamespaces.count}\n`;
   }),
   ro('badblocks', (r) => {
     if (!r.enabled) throw new KernelError('ENXIO');

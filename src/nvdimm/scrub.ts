@@ -23,6 +23,12 @@ export class ScrubState {
     }
   }
 
+  /** Whether the kernel's scrub work is queued or running (work_busy()). */
+  get running(): boolean {
+    this.settle();
+    return this.runningUntil !== null;
+  }
+
   /** "%u" completed count, "+" while a scrub runs. */
   show(): string {
     this.settle();

@@ -5,8 +5,9 @@ import { hexAlt, line, tokenList } from '../kernel/format.js';
 import { kstrtoull, sysfsStreq } from '../kernel/parse.js';
 import { MODE, ro, rw, type AttributeGroup, type DeviceAttribute } from './attribute.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
-import type { NamespaceIo } from './namespace-io.js';
+import type { NdNamespace } from './namespace-common.js';
 import type { NdRegion } from './region.js';
+import { formatUuid, uuidParse } from './uuid.js';
 
 export type SeedKind = 'btt' | 'pfn' | 'dax';
 
@@ -21,7 +22,7 @@ export class SeedDevice implements NdDevice {
   readonly devt = undefined;
   driver: string | null = null;
   uuid: string | null = null;
-  namespace: NamespaceIo | undefined;
+  namespace: NdNamespace | undefined;
   /** btt: the configured sector size (none chosen yet on a seed). */
   sectorSize: number | null = null;
   /** pfn/dax: where the memmap lives. */
@@ -47,17 +48,13 @@ function requireUnbound(dev: SeedDevice): void {
   if (dev.driver !== null) throw new KernelError('EBUSY');
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
-
+/** nd_uuid_store(): EBUSY while bound, then uuid_parse(), shown back with %pUb. */
 const uuidAttr = rw<SeedDevice>(
   'uuid',
   (d) => line(d.uuid ?? ''),
   (d, buf, count) => {
     requireUnbound(d);
-    const s = buf.endsWith('\n') ? buf.slice(0, -1) : buf;
-    if (!UUID_RE.test(s)) throw new KernelError('EINVAL');
-    const hex = s.replace(/-/g, '').toLowerCase();
-    d.uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    d.uuid = formatUuid(uuidParse(buf));
     return count;
   },
 );

@@ -1,17 +1,23 @@
 // The libnvdimm object model for a whole platform: buses, DIMMs, regions,
 // namespaces and seeds with the kernel's naming and numbering, built the way
-// the NFIT provider registers them at probe.
+// the NFIT provider registers them at probe, and the driver core's bind and
+// unbind on the nd bus.
 import type { Clock } from '../clock/clock.js';
+import { KernelError } from '../kernel/errno.js';
 import type { NfitPlatform } from '../platform/nfit-platform.js';
 import type { Topology } from '../topology/schema.js';
 import { NvdimmBus } from './bus.js';
+import type { NdDevice } from './device.js';
 import { Nvdimm } from './dimm.js';
+import { nvdimmProbe, nvdimmRemove } from './dimm-probe.js';
+import type { NdNamespace } from './namespace-common.js';
 import { NamespaceIo } from './namespace-io.js';
+import { NamespacePmem } from './namespace-pmem.js';
+import { pmemDiskName, pmemProbe } from './nd-pmem.js';
 import { PmemDisk } from './pmem-disk.js';
 import { NdRegion } from './region.js';
+import { regionProbe, regionRemove } from './region-probe.js';
 import { SeedDevice } from './seed-devices.js';
-import type { NdDevice } from './device.js';
-import { KernelError } from '../kernel/errno.js';
 
 /** libnvdimm's drivers on the nd bus and the ND_DEVICE_* types each matches (bit N of its type mask). */
 export const ND_DRIVERS = {
@@ -29,6 +35,10 @@ export function driverMatches(driver: NdDriverName, dev: NdDevice): boolean {
   return (ND_DRIVERS[driver].types as readonly number[]).includes(type);
 }
 
+function isNamespace(dev: NdDevice): dev is NdNamespace {
+  return dev instanceof NamespaceIo || dev instanceof NamespacePmem;
+}
+
 export class NvdimmSystem {
   readonly buses: NvdimmBus[] = [];
   readonly dimms: Nvdimm[] = [];
@@ -44,19 +54,27 @@ export class NvdimmSystem {
     const topo = platform.topology;
     for (const pbus of platform.buses) {
       const bus = new NvdimmBus(this.buses.length, pbus, { major: topo.majors.ndctl, minor: this.buses.length }, clock);
+      bus.changed = () => {
+        this.generation += 1;
+      };
       this.buses.push(bus);
       // NFIT registers the DIMMs of a bus sorted by ascending device handle.
       const registered = pbus.dimms.filter((d) => d.spec.registered).sort((a, b) => a.handle - b.handle);
       for (const pdimm of registered) {
         const id = this.dimms.length;
-        this.dimms.push(new Nvdimm(id, bus, pdimm, { major: topo.majors.dimmctl, minor: id }));
+        const dimm = new Nvdimm(id, bus, pdimm, { major: topo.majors.dimmctl, minor: id });
+        this.dimms.push(dimm);
+        // The nvdimm driver probes each DIMM as it registers; a failed probe leaves it unbound.
+        this.autoprobe(dimm, 'nvdimm');
       }
       for (const spec of pbus.spec.regions) {
         const region = new NdRegion(this.regions.length, bus, spec, (handle) => this.dimmOn(bus, handle));
         this.regions.push(region);
+        bus.regions.push(region);
       }
     }
-    for (const region of this.regions) this.probeRegion(region);
+    // Regions register once the DIMMs have probed (nvdimm_bus_check_dimm_count).
+    for (const region of this.regions) this.autoprobe(region, 'nd_region', false);
     this.attachDisks(topo.blockDeviceOrder ?? this.regions.map((r) => r.id));
   }
 
@@ -86,13 +104,35 @@ export class NvdimmSystem {
     this.release(dev);
   }
 
-  private probe(dev: NdDevice, driver: NdDriverName): void {
-    if (dev instanceof NdRegion) {
-      this.probeRegion(dev);
-      this.attachDisks([dev.id]);
-    } else if (dev instanceof NamespaceIo) {
+  /** A probe the driver core starts by itself (device or driver registration): failures stay quiet. */
+  private autoprobe(dev: NdDevice, driver: NdDriverName, disks = true): void {
+    try {
+      this.probe(dev, driver, disks);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+
+  /**
+   * nvdimm_bus_probe(): run the driver's probe; on success (or EOPNOTSUPP)
+   * a probed child of a region advances the region's seeds.
+   */
+  private probe(dev: NdDevice, driver: NdDriverName, disks = true): void {
+    if (dev instanceof Nvdimm) {
+      const rc = nvdimmProbe(dev);
+      if (rc < 0) throw KernelError.fromErrno(-rc);
       dev.driver = driver;
-      this.attachDisks([dev.region.id]);
+    } else if (dev instanceof NdRegion) {
+      regionProbe(dev);
+      dev.driver = driver;
+      // The new namespaces and seeds register and are probed in turn.
+      for (const ns of [...dev.namespaces]) this.autoprobe(ns, 'nd_pmem', false);
+      if (disks) this.attachDisks([dev.id]);
+    } else if (isNamespace(dev)) {
+      pmemProbe(dev);
+      dev.driver = driver;
+      if (disks) this.attachDisks([dev.region.id]);
+      this.advanceSeeds(dev);
     } else if (dev instanceof SeedDevice) {
       // An unclaimed btt/pfn/dax seed fails its probe (-ENODEV).
       throw new KernelError('ENODEV');
@@ -100,15 +140,25 @@ export class NvdimmSystem {
     this.generation += 1;
   }
 
-  /** device_release_driver(): a region takes its namespaces and seeds with it. */
+  /**
+   * nd_region_advance_seeds() after the namespace seed bound: a pmem region
+   * publishes a new zero-sized seed (nd_region_create_ns_seed); an io
+   * region never does.
+   */
+  private advanceSeeds(ns: NdNamespace): void {
+    const region = ns.region;
+    if (region.nsSeed !== ns || !(ns instanceof NamespacePmem)) return;
+    const seed = new NamespacePmem(region, region.allocNamespaceId());
+    region.namespaces.push(seed);
+    region.nsSeed = seed;
+    this.autoprobe(seed, 'nd_pmem', false);
+  }
+
+  /** device_release_driver() */
   private release(dev: NdDevice): void {
-    if (dev instanceof NdRegion) {
-      for (const ns of dev.namespaces) ns.disk = undefined;
-      dev.namespaces = [];
-      dev.seeds = [];
-      for (const m of dev.mappings) m.dimm.busy -= 1;
-    }
-    if (dev instanceof NamespaceIo) dev.disk = undefined;
+    if (dev instanceof NdRegion) regionRemove(dev);
+    else if (dev instanceof Nvdimm) nvdimmRemove(dev);
+    else if (isNamespace(dev)) dev.disk = undefined;
     dev.driver = null;
     this.generation += 1;
   }
@@ -132,21 +182,6 @@ export class NvdimmSystem {
   }
 
   /**
-   * nd_region_probe(): the region driver binds, its DIMMs become busy, the
-   * label-less namespace and the btt/pfn/dax seeds appear, and nd_pmem
-   * binds the namespace.
-   */
-  private probeRegion(region: NdRegion): void {
-    region.driver = 'nd_region';
-    for (const m of region.mappings) m.dimm.busy += 1;
-    const ns = new NamespaceIo(region, 0);
-    region.namespaces = [ns];
-    region.seeds = (['btt', 'pfn', 'dax'] as const).map((kind) => new SeedDevice(kind, region, 0));
-    ns.driver = 'nd_pmem';
-    this.generation += 1;
-  }
-
-  /**
    * Block devices register as nd_pmem probes finish, asynchronously; the
    * topology records the order a real boot showed, which decides the
    * block minors and diskseq numbers.
@@ -154,10 +189,11 @@ export class NvdimmSystem {
   private attachDisks(regionOrder: readonly number[]): void {
     for (const id of regionOrder) {
       const region = this.regions[id];
-      const ns = region?.namespaces[0];
-      if (!region || !ns || ns.driver === null || ns.disk) continue;
-      const name = ns.nsid === 0 ? `pmem${region.id}` : `pmem${region.id}.${ns.nsid}`;
-      ns.disk = new PmemDisk(name, { major: this.majors.block, minor: this.freeBlockMinor() }, this.nextDiskseq++, ns.size, region);
+      if (!region) continue;
+      for (const ns of region.namespaces) {
+        if (ns.driver === null || ns.disk) continue;
+        ns.disk = new PmemDisk(pmemDiskName(ns), { major: this.majors.block, minor: this.freeBlockMinor() }, this.nextDiskseq++, ns.size, region);
+      }
     }
   }
 

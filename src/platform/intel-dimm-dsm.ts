@@ -4,16 +4,141 @@ import { ERRNO } from '../kernel/errno.js';
 import type { BusActivation } from './bus-activation.js';
 import type { DimmFirmware } from './dimm-firmware.js';
 import { withLayout, type DsmTable } from './dsm-table.js';
-import { ARM, DIMMINFO, FW_FINISH, FW_INFO, FW_QUERY, FW_SEND_HEADER, FW_START, INTEL_FN } from './intel-payloads.js';
+import {
+  ARM,
+  DIMMINFO,
+  FW_FINISH,
+  FW_INFO,
+  FW_QUERY,
+  FW_SEND_HEADER,
+  FW_START,
+  INTEL_FN,
+  LSS,
+  SMART,
+  SMART_INJECT,
+  SMART_SET_THRESHOLD,
+  SMART_THRESHOLD,
+} from './intel-payloads.js';
+import type { LabelArea } from './label-area.js';
+import { GET_CONFIG_DATA, GET_CONFIG_SIZE, SET_CONFIG_DATA } from './nd-cmd-payloads.js';
 import { decode, encode } from './payload.js';
+import type { SmartHealth } from './smart-health.js';
 
 export interface DimmDsmContext {
   readonly firmware: DimmFirmware;
   /** Absent when the bus has no activation support. */
   readonly activation: BusActivation | undefined;
+  /** Absent on a DIMM without a label area. */
+  readonly labels: LabelArea | undefined;
+  readonly smart: SmartHealth;
 }
 
+/** Status 3: invalid input parameter. */
+const STATUS_INVALID_INPUT = 0x3;
+
 export const INTEL_DIMM_DSM: DsmTable<DimmDsmContext> = new Map([
+  [
+    INTEL_FN.SMART,
+    {
+      name: 'smart',
+      handler: withLayout(SMART, ({ smart }, p) => {
+        p.fill(0, 0, SMART.size);
+        encode(SMART, p, { status: 0, ...smart.data, vendorSize: 0 });
+        return 0;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.SMART_THRESHOLD,
+    {
+      name: 'smart_threshold',
+      handler: withLayout(SMART_THRESHOLD, ({ smart }, p) => {
+        p.fill(0, 0, SMART_THRESHOLD.size);
+        encode(SMART_THRESHOLD, p, { status: 0, ...smart.threshold });
+        return 0;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.GET_CONFIG_SIZE,
+    {
+      name: 'get_config_size',
+      handler: withLayout(GET_CONFIG_SIZE, ({ labels }, p) => {
+        if (!labels) return -ERRNO.ENOTTY;
+        encode(GET_CONFIG_SIZE, p, { status: 0, configSize: labels.size, maxXfer: labels.maxXfer });
+        return 0;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.GET_CONFIG_DATA,
+    {
+      name: 'get_config_data',
+      handler: withLayout(GET_CONFIG_DATA, ({ labels }, p) => {
+        if (!labels) return -ERRNO.ENOTTY;
+        const { inOffset, inLength } = decode(GET_CONFIG_DATA, p);
+        if (GET_CONFIG_DATA.size + inLength > p.length) return -ERRNO.EINVAL;
+        const rc = labels.read(inOffset, inLength, p.subarray(GET_CONFIG_DATA.size, GET_CONFIG_DATA.size + inLength));
+        if (rc >= 0) encode(GET_CONFIG_DATA, p, { status: 0 });
+        return rc;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.SET_CONFIG_DATA,
+    {
+      name: 'set_config_data',
+      handler: withLayout(SET_CONFIG_DATA, ({ labels }, p) => {
+        if (!labels) return -ERRNO.ENOTTY;
+        const { inOffset, inLength } = decode(SET_CONFIG_DATA, p);
+        const statusAt = SET_CONFIG_DATA.size + inLength;
+        if (statusAt + 4 > p.length) return -ERRNO.EINVAL;
+        const rc = labels.write(inOffset, p.subarray(SET_CONFIG_DATA.size, statusAt));
+        if (rc >= 0) p.writeUInt32LE(0, statusAt);
+        return rc;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.ENABLE_LSS_STATUS,
+    {
+      name: 'enable_lss_status',
+      // nd_intel_test_cmd_set_lss_status(): 0 and 1 are the only valid latch values.
+      handler: withLayout(LSS, (_ctx, p) => {
+        encode(LSS, p, { status: decode(LSS, p).enable <= 1 ? 0 : STATUS_INVALID_INPUT });
+        return 0;
+      }),
+    },
+  ],
+  [
+    INTEL_FN.SMART_SET_THRESHOLD,
+    {
+      name: 'smart_set_threshold',
+      // nfit_test copies the 7 input bytes; only they need to be present.
+      handler: (ctx, p) => {
+        if (p.length < SMART_SET_THRESHOLD.size - 4) return -ERRNO.EINVAL;
+        const whole = Buffer.alloc(SMART_SET_THRESHOLD.size);
+        p.copy(whole, 0, 0, SMART_SET_THRESHOLD.size - 4);
+        const { alarmControl, spares, mediaTemperature, ctrlTemperature } = decode(SMART_SET_THRESHOLD, whole);
+        ctx.smart.setThreshold({ alarmControl, spares, mediaTemperature, ctrlTemperature });
+        if (p.length >= SMART_SET_THRESHOLD.size) encode(SMART_SET_THRESHOLD, p, { status: 0 });
+        return 0;
+      },
+    },
+  ],
+  [
+    INTEL_FN.SMART_INJECT,
+    {
+      name: 'smart_inject',
+      // nfit_test insists on the exact structure size.
+      handler: ({ smart }, p) => {
+        if (p.length !== SMART_INJECT.size) return -ERRNO.EINVAL;
+        smart.inject(decode(SMART_INJECT, p));
+        encode(SMART_INJECT, p, { status: 0 });
+        return 0;
+      },
+    },
+  ],
   [
     INTEL_FN.FW_GET_INFO,
     {

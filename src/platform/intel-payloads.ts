@@ -72,6 +72,59 @@ export const FW_QUERY = defineLayout('nd_intel_fw_finish_query', 16, {
   updatedFwRev: u64(8),
 });
 
+/** DIMM function 1: nd_intel_smart (all output). */
+export const SMART = defineLayout('nd_intel_smart', 132, {
+  status: u32(0),
+  flags: u32(4),
+  health: u8(12),
+  spares: u8(13),
+  lifeUsed: u8(14),
+  alarmFlags: u8(15),
+  mediaTemperature: u16(16),
+  ctrlTemperature: u16(18),
+  shutdownCount: u32(20),
+  aitStatus: u8(24),
+  pmicTemperature: u16(25),
+  shutdownState: u8(35),
+  vendorSize: u32(36),
+});
+
+/** DIMM function 2: nd_intel_smart_threshold (all output). */
+export const SMART_THRESHOLD = defineLayout('nd_intel_smart_threshold', 12, {
+  status: u32(0),
+  alarmControl: u16(4),
+  spares: u8(6),
+  mediaTemperature: u16(7),
+  ctrlTemperature: u16(9),
+});
+
+/** DIMM function 17: nd_intel_smart_set_threshold (7 bytes in, status out). */
+export const SMART_SET_THRESHOLD = defineLayout('nd_intel_smart_set_threshold', 11, {
+  alarmControl: u16(0),
+  spares: u8(2),
+  mediaTemperature: u16(3),
+  ctrlTemperature: u16(5),
+  status: u32(7),
+});
+
+/** DIMM function 18: nd_intel_smart_inject (15 bytes in, status out). */
+export const SMART_INJECT = defineLayout('nd_intel_smart_inject', 19, {
+  flags: u64(0),
+  mtempEnable: u8(8),
+  mediaTemperature: u16(9),
+  spareEnable: u8(11),
+  spares: u8(12),
+  fatalEnable: u8(13),
+  unsafeShutdownEnable: u8(14),
+  status: u32(15),
+});
+
+/** DIMM function 10: nd_intel_lss (enable in, status out). */
+export const LSS = defineLayout('nd_intel_lss', 5, {
+  enable: u8(0),
+  status: u32(1),
+});
+
 /** Firmware-side activation states (ND_INTEL_FWA_*). */
 export const FWA_STATE = { IDLE: 0, ARMED: 1, BUSY: 2 } as const;
 /** Per-DIMM activation results (ND_INTEL_DIMM_FWA_*). */
@@ -88,11 +141,14 @@ export const INTEL_FN = {
   GET_CONFIG_SIZE: 4,
   GET_CONFIG_DATA: 5,
   SET_CONFIG_DATA: 6,
+  ENABLE_LSS_STATUS: 10,
   FW_GET_INFO: 12,
   FW_START_UPDATE: 13,
   FW_SEND_DATA: 14,
   FW_FINISH_UPDATE: 15,
   FW_FINISH_QUERY: 16,
+  SMART_SET_THRESHOLD: 17,
+  SMART_INJECT: 18,
   FW_ACTIVATE_DIMMINFO: 29,
   FW_ACTIVATE_ARM: 30,
 } as const;

@@ -6,16 +6,35 @@ import { ERRNO } from '../kernel/errno.js';
 import type { BusSpec, DimmSpec, Topology } from '../topology/schema.js';
 import { ActivationTimeline, BusActivation } from './bus-activation.js';
 import { DimmFirmware } from './dimm-firmware.js';
+import { DIMM_CTL, NVDIMM_FAMILY_INTEL, type CtlDimm } from './dimm-ctl.js';
 import { INTEL_BUS_DSM } from './intel-bus-dsm.js';
-import { INTEL_DIMM_DSM } from './intel-dimm-dsm.js';
+import type { DimmDsmContext } from './intel-dimm-dsm.js';
 import { LabelArea } from './label-area.js';
+import { ND_CMD, ND_CMD_PKG } from './nd-cmd-payloads.js';
+import { decode, encode } from './payload.js';
+import { SmartHealth } from './smart-health.js';
 
-export const NVDIMM_FAMILY_INTEL = 0;
+export { NVDIMM_FAMILY_INTEL };
+export const NVDIMM_BUS_FAMILY_NFIT = 0;
 export const NVDIMM_BUS_FAMILY_INTEL = 1;
 
-export class PlatformDimm {
+/**
+ * acpi_nfit_register_dimms(): cmd_mask is ND_CMD_CALL plus, for the Intel
+ * family, the DSM functions 1..9 that map onto classic commands.
+ */
+function dimmCmdMask(spec: DimmSpec): number {
+  if (spec.family === undefined) return 0;
+  let mask = 1 << ND_CMD.CALL;
+  if (spec.family === NVDIMM_FAMILY_INTEL) mask |= spec.dsmMask & 0x3fe;
+  return mask;
+}
+
+export class PlatformDimm implements CtlDimm {
   readonly firmware: DimmFirmware;
   readonly labels: LabelArea | undefined;
+  readonly smart = new SmartHealth();
+  readonly cmdMask: number;
+  readonly context: DimmDsmContext;
   /** nfit_test_dimm fail_cmd: DSM function numbers forced to fail. */
   failCmd = 0n;
   /** nfit_test_dimm fail_cmd_code: the return code forced (0 means -EIO). */
@@ -31,12 +50,24 @@ export class PlatformDimm {
     clock: Clock,
   ) {
     this.firmware = new DimmFirmware(spec.firmware, clock);
-    this.labels = spec.labelArea ? new LabelArea(spec.labelArea.size, spec.labelArea.maxXfer) : undefined;
+    const area = spec.labelArea;
+    this.labels = area ? new LabelArea(area.size, area.maxXfer, area.initial) : undefined;
     this.security = spec.security;
+    this.cmdMask = dimmCmdMask(spec);
+    this.context = { firmware: this.firmware, activation: bus.activation, labels: this.labels, smart: this.smart };
   }
 
   get handle(): number {
     return this.spec.handle;
+  }
+  get family(): number | undefined {
+    return this.spec.family;
+  }
+  get dsmMask(): number {
+    return this.spec.dsmMask;
+  }
+  get ndCmdCall(): boolean {
+    return this.spec.ndCmdCall;
   }
 
   implements(fn: number): boolean {
@@ -44,19 +75,30 @@ export class PlatformDimm {
   }
 
   /**
-   * Evaluate a DIMM DSM function. Returns 0 or a negative errno, as the
-   * provider's ctl does; a failed call leaves the payload's output unset.
+   * The provider's ctl for command `cmd` (an ND_CMD_* number) on the whole
+   * ioctl buffer: 0, the bytes left unfilled, or a negative errno.
+   */
+  ctl(cmd: number, buf: Buffer): number {
+    return DIMM_CTL[this.bus.spec.nfit.ctl](this, cmd, buf);
+  }
+
+  /**
+   * A kernel-internal DSM call (intel.c builds an nd_cmd_pkg and goes
+   * through the same ctl): 0 or a negative errno, the payload holding
+   * input then output bytes.
    */
   call(family: number, fn: number, payload: Buffer): number {
-    if (this.spec.family === undefined || family !== this.spec.family) return -ERRNO.ENOTTY;
-    const entry = family === NVDIMM_FAMILY_INTEL ? INTEL_DIMM_DSM.get(fn) : undefined;
-    if (!entry || !this.implements(fn)) return -ERRNO.ENOTTY;
-    const rc = entry.handler({ firmware: this.firmware, activation: this.bus.activation }, payload);
-    return this.overrideReturnCode(fn, rc);
+    const buf = Buffer.alloc(ND_CMD_PKG.size + payload.length);
+    encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn: 0, sizeOut: payload.length });
+    payload.copy(buf, ND_CMD_PKG.size);
+    const rc = this.ctl(ND_CMD.CALL, buf);
+    buf.copy(payload, 0, ND_CMD_PKG.size);
+    return rc;
   }
 
   /** nfit.c override_return_code(): the test hook wins after the function ran. */
-  private overrideReturnCode(fn: number, rc: number): number {
+  overrideReturnCode(fn: number, rc: number): number {
+    if (this.bus.spec.nfit.ctl !== 'nfit_test') return rc;
     if ((this.failCmd >> BigInt(fn)) & 1n) return this.failCmdCode !== 0 ? this.failCmdCode : -ERRNO.EIO;
     return rc;
   }
@@ -73,6 +115,28 @@ export class PlatformBus {
     clock: Clock,
   ) {
     this.activation = spec.activation ? new BusActivation(spec.activation, () => this.dimms.map((d) => d.firmware), timeline, clock) : undefined;
+  }
+
+  /** Families the bus answers ND_CMD_CALL for (nd_desc->bus_family_mask). */
+  get busFamilyMask(): number {
+    return (1 << NVDIMM_BUS_FAMILY_NFIT) | (this.activation ? 1 << NVDIMM_BUS_FAMILY_INTEL : 0);
+  }
+
+  /** DIMM families found on the bus (nd_desc->dimm_family_mask). */
+  get dimmFamilyMask(): number {
+    return this.dimms.reduce((mask, d) => (d.spec.family === undefined ? mask : mask | (1 << d.spec.family)), 0);
+  }
+
+  /**
+   * The provider's ctl for a bus command on the whole ioctl buffer. Only the
+   * Intel bus family is modelled; the NFIT root functions (ARS, translate
+   * SPA, error injection) answer -ENOTTY.
+   */
+  ctl(cmd: number, buf: Buffer): number {
+    if (cmd !== ND_CMD.CALL) return -ERRNO.ENOTTY;
+    const pkg = decode(ND_CMD_PKG, buf);
+    const payload = buf.subarray(ND_CMD_PKG.size, Math.min(buf.length, ND_CMD_PKG.size + pkg.sizeIn + pkg.sizeOut));
+    return this.call(Number(pkg.family), Number(pkg.command), payload);
   }
 
   /** Evaluate a bus-level DSM (root device) function. */

@@ -4,12 +4,14 @@
 import { BUS_ATTRIBUTE_GROUPS, type NvdimmBus } from '../nvdimm/bus.js';
 import { DIMM_ATTRIBUTE_GROUPS } from '../nvdimm/dimm.js';
 import { NAMESPACE_IO_ATTRIBUTE_GROUPS } from '../nvdimm/namespace-io.js';
+import { NAMESPACE_PMEM_ATTRIBUTE_GROUPS, NamespacePmem } from '../nvdimm/namespace-pmem.js';
 import { REGION_ATTRIBUTE_GROUPS, type NdRegion } from '../nvdimm/region.js';
 import { SEED_ATTRIBUTE_GROUPS } from '../nvdimm/seed-devices.js';
 import type { NvdimmSystem } from '../nvdimm/system.js';
 import { constFile } from './attr-file.js';
 import { gendiskDir } from './gendisk.js';
 import { buildNdBusType } from './nd-bus-type.js';
+import { addModules } from './modules.js';
 import { ndDeviceDir } from './nd-device-dir.js';
 import { ueventFile } from './uevent.js';
 import { dir, mkdirp, put, relLink, type DirNode } from './node.js';
@@ -17,6 +19,7 @@ import { buildParent } from './parents.js';
 
 /** Mode of the devtmpfs nodes for the control devices. */
 const DEVNODE_MODE = 0o600;
+const DISKNODE_MODE = 0o660;
 
 class TreeBuilder {
   readonly root = dir();
@@ -32,6 +35,7 @@ class TreeBuilder {
   build(): DirNode {
     for (const bus of this.system.buses) this.bus(bus, buildParent(this.root, bus.platform));
     buildNdBusType(this.root, this.system, this.devicePaths);
+    addModules(this.root, this.system);
     return this.root;
   }
 
@@ -74,7 +78,8 @@ class TreeBuilder {
     for (const ns of region.namespaces) {
       const nspath = `${path}/${ns.name}`;
       this.devicePaths.set(ns.name, nspath);
-      ndDeviceDir(this.root, nspath, ns, NAMESPACE_IO_ATTRIBUTE_GROUPS);
+      if (ns instanceof NamespacePmem) ndDeviceDir(this.root, nspath, ns, NAMESPACE_PMEM_ATTRIBUTE_GROUPS);
+      else ndDeviceDir(this.root, nspath, ns, NAMESPACE_IO_ATTRIBUTE_GROUPS);
       if (ns.disk) {
         const bpath = `${nspath}/block/${ns.disk.name}`;
         put(this.root, bpath, gendiskDir(ns.disk));
@@ -83,6 +88,8 @@ class TreeBuilder {
         relLink(this.root, `${bpath}/device`, nspath);
         relLink(this.root, `${bpath}/subsystem`, '/sys/class/block');
         relLink(this.root, `/sys/block/${ns.disk.name}`, bpath);
+        // devtmpfs: brw-rw---- root:disk
+        put(this.root, `/dev/${ns.disk.name}`, { kind: 'blk', mode: DISKNODE_MODE, devt: ns.disk.devt });
         relLink(this.root, `/sys/class/block/${ns.disk.name}`, bpath);
         relLink(this.root, `/sys/dev/block/${devt}`, bpath);
       }

@@ -70,7 +70,19 @@ const dimm = z.strictObject({
   dsmMask: u32.default(0),
   dirtyShutdown: u32.optional(),
   security: z.enum(['disabled', 'unlocked', 'locked']).optional(),
-  labelArea: z.strictObject({ size: u32, maxXfer: u32.default(4096) }).optional(),
+  labelArea: z
+    .strictObject({
+      size: u32,
+      maxXfer: u32.default(4096),
+      /** Text the platform leaves at offset 0 of a fresh area (nfit_test: "label<N>"). */
+      initial: z.string().default(''),
+    })
+    .optional(),
+  /**
+   * false for DIMMs whose provider refuses ND_CMD_CALL outright: nfit_test
+   * serves it only on nfit_test.0 and answers -EINVAL (with a WARN) elsewhere.
+   */
+  ndCmdCall: z.boolean().default(true),
   firmware: firmwareUpdate.default(firmwareUpdate.parse({})),
 });
 
@@ -111,6 +123,13 @@ const bus = z.strictObject({
     dsmMask: u32.default(0),
     /** The ARS that nfit starts at probe completes after this long. */
     initialScrubMs: z.number().int().nonnegative().default(1000),
+    /**
+     * Whose ctl answers the DSM calls: ACPI's acpi_nfit_ctl (any function in
+     * dsm_mask, classic commands mapped 1:1) or nfit_test's nfit_test_ctl
+     * (ND_CMD_CALL for everything but the label commands, which only come
+     * as classic ioctls; dsm_mask not consulted for ND_CMD_CALL).
+     */
+    ctl: z.enum(['acpi', 'nfit_test']).default('acpi'),
   }),
   activation: activation.optional(),
   dimms: z.array(dimm).default([]),

@@ -526,11 +526,13 @@ describe('ctl-level failures', () => {
     expect(d0.call(NVDIMM_FAMILY_INTEL, 64, Buffer.alloc(64))).toBe(-ERRNO.ENOTTY);
   });
 
-  it('a DIMM without the firmware functions in its mask answers -ENOTTY to them', () => {
+  it('nfit_test.1 DIMMs refuse every ND_CMD_CALL with -EINVAL ("only valid for nfit_test0")', () => {
     const { platform } = makePlatform();
-    const other = platform.buses[1]!.dimms[0]!; // nfit_test.1: dsm_mask 0x470
-    expect(other.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_GET_INFO, build(FW_INFO))).toBe(-ERRNO.ENOTTY);
-    expect(other.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_ACTIVATE_DIMMINFO, build(DIMMINFO))).toBe(-ERRNO.ENOTTY);
+    const other = platform.buses[1]!.dimms[0]!;
+    expect(other.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_GET_INFO, build(FW_INFO))).toBe(-ERRNO.EINVAL);
+    expect(other.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_ACTIVATE_DIMMINFO, build(DIMMINFO))).toBe(-ERRNO.EINVAL);
+    // The wrong family is still -ENOTTY first.
+    expect(other.call(1, INTEL_FN.FW_GET_INFO, build(FW_INFO))).toBe(-ERRNO.ENOTTY);
   });
 
   it('a bus call with the wrong family or an unknown function is -ENOTTY', () => {

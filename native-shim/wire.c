@@ -1,0 +1,282 @@
+/*
+ * Carrying bytes between the caller's ioctl argument and the daemon. The
+ * shim knows no ioctl layout: like the kernel's nd ioctl path (which reads
+ * the fixed part, then the sizes it names, then the rest), the daemon says
+ * how many leading bytes it needs and the shim sends exactly those.
+ *
+ * No allocation happens here: user memory goes through one static bounce
+ * buffer in chunks, and that buffer is only touched under the shim's lock.
+ */
+#define _GNU_SOURCE
+#include "wire.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define CHUNK (64u * 1024u)
+/* NEED must grow each round, so this only bounds a daemon that creeps up. */
+#define MAX_ROUNDS 16
+/* Largest errno a reply may carry (the kernel's MAX_ERRNO). */
+#define MAX_ERRNO 4095
+
+/* Header followed by one chunk, so a small request goes out in one send(). */
+static unsigned char bounce[NDSIM_HEADER_SIZE + CHUNK];
+
+/* Set once process_vm_readv/writev are refused (seccomp, old kernel): then memcpy. */
+static int vm_refused;
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v & 0xff);
+	p[1] = (unsigned char)((v >> 8) & 0xff);
+	p[2] = (unsigned char)((v >> 16) & 0xff);
+	p[3] = (unsigned char)((v >> 24) & 0xff);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static void put_header(unsigned char *h, uint32_t op, uint32_t arg, uint32_t len)
+{
+	put_le32(h, NDSIM_MAGIC);
+	put_le32(h + 4, op);
+	put_le32(h + 8, arg);
+	put_le32(h + 12, len);
+}
+
+/* All of buf, or -1. MSG_NOSIGNAL: a dead daemon must give EIO, not SIGPIPE. */
+static int send_all(int sock, const unsigned char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = send(sock, buf, n, MSG_NOSIGNAL);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		buf += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Exactly n bytes, or -1 (error, or EOF before n). */
+static int recv_all(int sock, unsigned char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = recv(sock, buf, n, 0);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		buf += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+struct reply {
+	uint32_t kind;
+	int32_t value;
+	uint32_t len;
+};
+
+static int recv_reply(int sock, struct reply *r)
+{
+	unsigned char h[NDSIM_HEADER_SIZE];
+	uint32_t value;
+
+	if (recv_all(sock, h, sizeof h) != 0 || get_le32(h) != NDSIM_MAGIC)
+		return -1;
+	r->kind = get_le32(h + 4);
+	value = get_le32(h + 8);
+	memcpy(&r->value, &value, sizeof r->value); /* the i32 on the wire */
+	r->len = get_le32(h + 12);
+	return 0;
+}
+
+static int vm_copy(void *dst, const void *src, size_t n, int to_user)
+{
+	struct iovec local, remote;
+	ssize_t k;
+
+	if (n == 0)
+		return 0;
+	if (!__atomic_load_n(&vm_refused, __ATOMIC_RELAXED)) {
+		/*
+		 * The kernel checks the remote range page by page and answers
+		 * EFAULT (or a short count) where the caller's pointer is bad;
+		 * a process may always access itself (ptrace_may_access).
+		 */
+		local.iov_base = to_user ? (void *)(uintptr_t)src : dst;
+		local.iov_len = n;
+		remote.iov_base = to_user ? dst : (void *)(uintptr_t)src;
+		remote.iov_len = n;
+		k = to_user ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
+			    : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		if (k >= 0)
+			return (size_t)k == n ? 0 : EFAULT;
+		if (errno != ENOSYS && errno != EPERM)
+			return errno;
+		__atomic_store_n(&vm_refused, 1, __ATOMIC_RELAXED);
+	}
+	/* Fallback: only a NULL pointer can be caught; anything else faults like a memcpy would. */
+	if ((to_user ? dst : src) == NULL)
+		return EFAULT;
+	memcpy(dst, src, n);
+	return 0;
+}
+
+int ndsim_copy_in(void *dst, const void *user_src, size_t n)
+{
+	return vm_copy(dst, user_src, n, 0);
+}
+
+int ndsim_copy_out(void *user_dst, const void *src, size_t n)
+{
+	return vm_copy(user_dst, src, n, 1);
+}
+
+static void *user_at(void *arg, size_t off)
+{
+	/* Integer arithmetic: the pointer may be garbage and must not be "used" yet. */
+	return (void *)((uintptr_t)arg + off);
+}
+
+int ndsim_wire_open(int sock, const char *name, size_t name_len, int flags)
+{
+	unsigned char req[NDSIM_HEADER_SIZE + 32];
+	struct reply r;
+
+	if (name_len > sizeof req - NDSIM_HEADER_SIZE)
+		return ENXIO;
+	put_header(req, NDSIM_OP_OPEN, (uint32_t)flags, (uint32_t)name_len);
+	memcpy(req + NDSIM_HEADER_SIZE, name, name_len);
+	if (send_all(sock, req, NDSIM_HEADER_SIZE + name_len) != 0 || recv_reply(sock, &r) != 0)
+		return EIO;
+	if (r.kind != NDSIM_REPLY_DONE || r.len != 0 || r.value < 0 || r.value > MAX_ERRNO)
+		return EIO;
+	return (int)r.value;
+}
+
+/*
+ * Send IOCTL with the first `len` bytes of arg. Returns 0 or an errno;
+ * *desync is set when part of the request already went out (the stream
+ * can then not be trusted any more).
+ */
+static int send_ioctl(int sock, uint32_t request, void *arg, uint32_t len, int *desync)
+{
+	unsigned char *payload = bounce + NDSIM_HEADER_SIZE;
+	size_t off, n;
+	int e;
+
+	put_header(bounce, NDSIM_OP_IOCTL, request, len);
+	if (len <= CHUNK) {
+		e = ndsim_copy_in(payload, arg, len);
+		if (e != 0)
+			return e; /* nothing sent: EFAULT leaves the stream in step */
+		if (send_all(sock, bounce, NDSIM_HEADER_SIZE + len) != 0) {
+			*desync = 1;
+			return EIO;
+		}
+		return 0;
+	}
+
+	/* Larger than the bounce buffer: prove the whole range readable before sending anything. */
+	for (off = 0; off < len; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		e = ndsim_copy_in(payload, user_at(arg, off), n);
+		if (e != 0)
+			return e;
+	}
+	*desync = 1; /* from here on a failure leaves a half-sent request */
+	if (send_all(sock, bounce, NDSIM_HEADER_SIZE) != 0)
+		return EIO;
+	for (off = 0; off < len; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		e = ndsim_copy_in(payload, user_at(arg, off), n);
+		if (e != 0)
+			return e; /* unmapped by another thread since the check */
+		if (send_all(sock, payload, n) != 0)
+			return EIO;
+	}
+	*desync = 0;
+	return 0;
+}
+
+/*
+ * Read the DONE payload into arg. A fault while writing does not stop the
+ * read: the rest is drained so the stream stays in step, and the ioctl
+ * fails with EFAULT like a failed copy_to_user. Returns 0, EFAULT, or -1
+ * when the socket broke.
+ */
+static int recv_payload(int sock, void *arg, uint32_t len)
+{
+	unsigned char *payload = bounce + NDSIM_HEADER_SIZE;
+	size_t off, n;
+	int fault = 0;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		if (recv_all(sock, payload, n) != 0)
+			return -1;
+		if (fault == 0)
+			fault = ndsim_copy_out(user_at(arg, off), payload, n);
+	}
+	return fault;
+}
+
+int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
+{
+	uint32_t sent = 0;
+	struct reply r;
+	int round, e, desync;
+
+	for (round = 0; round < MAX_ROUNDS; round++) {
+		desync = 0;
+		e = send_ioctl(sock, request, arg, sent, &desync);
+		if (e != 0) {
+			if (desync) /* half a request went out: nothing after it can be trusted */
+				shutdown(sock, SHUT_RDWR);
+			*err = e;
+			return -1;
+		}
+		if (recv_reply(sock, &r) != 0)
+			goto broken;
+		if (r.kind == NDSIM_REPLY_NEED) {
+			if (r.len != 0 || r.value <= 0 || (uint32_t)r.value <= sent || (uint32_t)r.value > NDSIM_MAX_PAYLOAD)
+				goto broken;
+			sent = (uint32_t)r.value;
+			continue;
+		}
+		if (r.kind != NDSIM_REPLY_DONE)
+			goto broken;
+		if (r.value < 0) {
+			if (r.len != 0 || r.value < -MAX_ERRNO)
+				goto broken;
+			*err = -r.value;
+			return -1;
+		}
+		if (r.len > NDSIM_MAX_PAYLOAD)
+			goto broken;
+		e = recv_payload(sock, arg, r.len);
+		if (e < 0)
+			goto broken;
+		if (e > 0) {
+			*err = e;
+			return -1;
+		}
+		return (int)r.value;
+	}
+broken:
+	/* Whatever the daemon sends next would be read as the answer to something else. */
+	shutdown(sock, SHUT_RDWR);
+	*err = EIO;
+	return -1;
+}

@@ -1,0 +1,177 @@
+// `ndsim run` and `ndsim shell`: start a daemon for a topology, run a
+// command that sees the fake /sys and /dev at their real paths, take
+// everything down again and hand back the command's exit status.
+//
+// Default: a private mount namespace (unshare) with the fake sys bound over
+// /sys, and the LD_PRELOAD shim for /dev/ndctlN and /dev/nmemN only.
+// --no-namespace, or where namespaces are refused: the shim redirects /sys
+// as well. This process only spawns and waits; it never touches the mount.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import createDebug from 'debug';
+
+const debug = createDebug('ndsim:run');
+const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(PACKAGE_ROOT, 'bin/ndsim.js');
+export const SHIM = join(PACKAGE_ROOT, 'native-shim/build/libndsim.so');
+const LIBEXEC = join(PACKAGE_ROOT, 'libexec');
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface RunOptions {
+  topology: string;
+  clock: 'real' | 'virtual';
+  /** Redirect /sys through the shim instead of a mount namespace. */
+  noNamespace: boolean;
+  command: readonly string[];
+}
+
+interface Daemon {
+  readonly child: ChildProcess;
+  readonly root: string;
+  readonly socket: string;
+  output(): string;
+}
+
+function isMounted(mnt: string): boolean {
+  // /proc/mounts is the kernel's, never the FUSE mount's: safe to read synchronously.
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === mnt);
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((res) => {
+    const t = setTimeout(() => res(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      res(true);
+    });
+  });
+}
+
+async function startDaemon(dir: string, opts: RunOptions): Promise<Daemon> {
+  const root = join(dir, 'root');
+  const socket = join(dir, 'ioctl.sock');
+  mkdirSync(root);
+  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  // The daemon's own errors go to the user; its banner stays out of the command's output.
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+  const started = await new Promise<boolean>((res) => {
+    const t = setTimeout(() => res(false), START_TIMEOUT_MS);
+    const check = () => {
+      if (out.includes('mounted at')) {
+        clearTimeout(t);
+        res(true);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', () => {
+      clearTimeout(t);
+      res(false);
+    });
+  });
+  const daemon = { child, root, socket, output: () => out };
+  if (!started) {
+    await stopDaemon(daemon);
+    throw new Error(`the daemon did not mount ${opts.topology}${out ? `: ${out}` : ''}`);
+  }
+  return daemon;
+}
+
+async function stopDaemon(d: Daemon): Promise<void> {
+  if (d.child.exitCode === null && d.child.signalCode === null) {
+    d.child.kill('SIGTERM');
+    if (!(await waitExit(d.child, STOP_TIMEOUT_MS))) {
+      d.child.kill('SIGKILL');
+      await waitExit(d.child, STOP_TIMEOUT_MS);
+    }
+  }
+  for (const args of [['-u', d.root], ['-uz', d.root]]) {
+    if (!isMounted(d.root)) break;
+    spawnSync('fusermount', args, { stdio: 'ignore', timeout: STOP_TIMEOUT_MS });
+  }
+}
+
+let unshareProbe: string[] | null | undefined;
+
+/** Whether this process may make a private mount namespace (as root, or through a user namespace). */
+function unshareArgs(): string[] | null {
+  if (unshareProbe !== undefined) return unshareProbe;
+  const args = ['--mount', '--propagation', 'private'];
+  if (process.getuid?.() !== 0) args.push('--map-root-user');
+  const probe = spawnSync('unshare', [...args, 'true'], { stdio: 'ignore', timeout: 10_000 });
+  unshareProbe = probe.status === 0 ? args : null;
+  return unshareProbe;
+}
+
+export interface Sandboxed {
+  readonly file: string;
+  readonly args: string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** How the command sees the fake /sys. */
+  readonly mode: 'namespace' | 'shim';
+}
+
+/**
+ * How to start `command` so that it sees the simulation at `root` (served
+ * with its ioctl socket at `socket`) at the real paths.
+ */
+export function sandboxed(root: string, socket: string, command: readonly string[], namespace: boolean): Sandboxed {
+  const preload = [SHIM, process.env['LD_PRELOAD']].filter(Boolean).join(' ');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LD_PRELOAD: preload,
+    NDSIM_ROOT: root,
+    NDSIM_SOCKET: socket,
+    PATH: `${LIBEXEC}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+  };
+  delete env['NDSIM_SYS'];
+  const ns = namespace ? unshareArgs() : null;
+  if (!ns) {
+    debug('no mount namespace: the shim redirects /sys');
+    return { file: command[0] ?? 'true', args: command.slice(1), env: { ...env, NDSIM_SYS: '1' }, mode: 'shim' };
+  }
+  // The bind happens inside the namespace, then the command replaces the shell.
+  const script = 'mount --bind "$0/sys" /sys && exec "$@"';
+  return { file: 'unshare', args: [...ns, '--', '/bin/sh', '-c', script, root, ...command], env, mode: 'namespace' };
+}
+
+/** Run the command against a fresh simulation; resolves with its exit status (128+N for signal N). */
+export async function runWithSimulation(opts: RunOptions): Promise<number> {
+  if (!existsSync(SHIM)) throw new Error(`the preload shim is not built (${SHIM}); run make`);
+  const dir = mkdtempSync(join(tmpdir(), 'ndsim-run-'));
+  let daemon: Daemon | undefined;
+  try {
+    daemon = await startDaemon(dir, opts);
+    const { file, args, env } = sandboxed(daemon.root, daemon.socket, opts.command, !opts.noNamespace);
+    const child = spawn(file, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+    for (const s of signals) process.on(s, forward);
+    const status = await new Promise<number>((res) => {
+      child.once('error', (e) => {
+        process.stderr.write(`ndsim: ${opts.command[0] ?? ''}: ${e.message}\n`);
+        res(127);
+      });
+      child.once('exit', (code, signal) => res(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    });
+    for (const s of signals) process.off(s, forward);
+    return status;
+  } finally {
+    if (daemon) await stopDaemon(daemon);
+    const root = join(dir, 'root');
+    if (!isMounted(root)) {
+      rmSync(join(dir, 'ioctl.sock'), { force: true });
+      rmdirSync(root);
+      rmdirSync(dir);
+    }
+  }
+}
