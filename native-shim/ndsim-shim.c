@@ -408,10 +408,11 @@ static int empty_path(const char *path)
 
 /*
  * A pmem disk the daemon let us open (it exists; O_EXCL found no holder).
- * ndsim keeps no disk contents: the descriptor is /dev/null's, so reads see
- * end-of-file and writes vanish, while fstat shows the block device and
- * ioctls on it fail ENOTTY. That is all ndctl needs (the exclusive-open
- * check before a namespace is disabled).
+ * ndsim keeps no disk contents: the descriptor is /dev/zero's, so reads see
+ * the zeroed media of a fresh namespace (ndctl finds no info block there)
+ * and writes vanish, while fstat shows the block device and ioctls on it
+ * fail ENOTTY. That is all ndctl needs (the exclusive-open check before a
+ * namespace is disabled, the info-block read before it is destroyed).
  */
 static int open_disk(int sock, const struct stat *node, int flags)
 {
@@ -421,7 +422,7 @@ static int open_disk(int sock, const struct stat *node, int flags)
 
 	real.close(sock);
 	NEED_REAL(open, -1);
-	fd = real.open("/dev/null", (flags & O_ACCMODE) | (flags & O_CLOEXEC));
+	fd = real.open("/dev/zero", (flags & O_ACCMODE) | (flags & O_CLOEXEC));
 	if (fd < 0)
 		return -1;
 	if (!in_table(fd) || real.fstat == NULL || real.fstat(fd, &self) != 0) {

@@ -68,10 +68,10 @@ static int under(const char *path, const char *prefix)
 	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* "/dev/ndctl<digits>" or "/dev/nmem<digits>" exactly; returns the name length or 0. */
+/* An emulated node name under /dev (ndctlN, nmemN, pmemN[.M][s], daxN.M); returns its length or 0. */
 static size_t node_name(const char *norm)
 {
-	static const char *const kinds[] = { "ndctl", "nmem", "pmem" };
+	static const char *const kinds[] = { "ndctl", "nmem", "pmem", "dax" };
 	const char *name;
 	size_t i, k;
 
@@ -88,15 +88,20 @@ static size_t node_name(const char *norm)
 			;
 		if (i == klen)
 			continue;
-		/* A pmem disk: pmem<region>[.<nsid>][s] (nd_pmem, nvdimm_namespace_disk_name). */
-		if (strcmp(kinds[k], "pmem") == 0) {
+		/*
+		 * A pmem disk: pmem<region>[.<nsid>][s] (nd_pmem,
+		 * nvdimm_namespace_disk_name); a device-dax: dax<region>.<id>.
+		 */
+		if (strcmp(kinds[k], "dax") == 0 && name[i] != '.')
+			continue;
+		if (strcmp(kinds[k], "pmem") == 0 || strcmp(kinds[k], "dax") == 0) {
 			if (name[i] == '.') {
 				for (digits = ++i; name[i] >= '0' && name[i] <= '9'; i++)
 					;
 				if (i == digits)
 					continue;
 			}
-			if (name[i] == 's')
+			if (name[i] == 's' && kinds[k][0] == 'p')
 				i++;
 		}
 		if (name[i] == '\0' && i <= NDSIM_NODE_NAME_MAX)

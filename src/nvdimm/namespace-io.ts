@@ -1,15 +1,14 @@
 // The label-less namespace namespaceR.0 of a region without labels
 // (drivers/nvdimm/namespace_devs.c, nd_namespace_io): it spans the whole
 // region and nd_pmem binds it at probe.
-import { KernelError } from '../kernel/errno.js';
 import { hexAlt, line } from '../kernel/format.js';
-import { kstrtobool, sysfsStreq } from '../kernel/parse.js';
-import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
+import { MODE, ro, type AttributeGroup } from './attribute.js';
+import type { ClaimClass } from './claim-class.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
-import { holderAttr, modeAttr } from './namespace-common.js';
+import { forceRawAttr, holderAttr, holderClassAttr, modeAttr } from './namespace-common.js';
+import type { NdClaimDevice } from './nd-claim-device.js';
 import type { PmemDisk } from './pmem-disk.js';
 import type { NdRegion } from './region.js';
-import type { SeedDevice } from './seed-devices.js';
 
 export class NamespaceIo implements NdDevice {
   readonly name: string;
@@ -17,11 +16,12 @@ export class NamespaceIo implements NdDevice {
   readonly modalias = modalias(ND_DEVICE.NAMESPACE_IO);
   readonly devt = undefined;
   driver: string | null = null;
+  /** The gendisk nd_pmem registered for this namespace's data (see PmemDisk.host). */
   disk: PmemDisk | undefined;
-  holderClass = '';
+  claimClass: ClaimClass = 'none';
   forceRaw = false;
   /** The btt/pfn/dax device that claimed this namespace. */
-  claim: SeedDevice | undefined;
+  claim: NdClaimDevice | undefined;
 
   constructor(
     readonly region: NdRegion,
@@ -30,15 +30,14 @@ export class NamespaceIo implements NdDevice {
     this.name = `namespace${region.id}.${nsid}`;
   }
 
+  /** nsio->res: the whole region. */
+  get start(): bigint {
+    return this.region.spec.spa;
+  }
+
   get size(): bigint {
     return this.region.size;
   }
-}
-
-const HOLDER_CLASSES = ['btt', 'pfn', 'dax', ''];
-
-function requireIdle(ns: NamespaceIo): void {
-  if (ns.driver !== null || ns.claim) throw new KernelError('EBUSY');
 }
 
 /** namespace_attribute_group as namespace_visible() leaves it for nd_namespace_io. */
@@ -47,27 +46,10 @@ const namespaceGroup: AttributeGroup<NamespaceIo> = {
     ro('nstype', (ns) => line(ns.region.nstype)),
     ro('size', (ns) => line(ns.size)),
     holderAttr(),
-    rw(
-      'holder_class',
-      (ns) => line(ns.holderClass),
-      (ns, buf, count) => {
-        requireIdle(ns);
-        const value = HOLDER_CLASSES.find((c) => sysfsStreq(buf, c));
-        if (value === undefined) throw new KernelError('EINVAL');
-        ns.holderClass = value;
-        return count;
-      },
-    ),
+    holderClassAttr(),
     modeAttr(),
-    rw(
-      'force_raw',
-      (ns) => line(ns.forceRaw ? 1 : 0),
-      (ns, buf, count) => {
-        ns.forceRaw = kstrtobool(buf);
-        return count;
-      },
-    ),
-    ro('resource', (ns) => line(hexAlt(ns.region.spec.spa)), MODE.ADMIN_RO),
+    forceRawAttr(),
+    ro('resource', (ns) => line(hexAlt(ns.start)), MODE.ADMIN_RO),
     ro('numa_node', (ns) => line(ns.region.spec.numaNode)),
     ro('target_node', (ns) => line(ns.region.spec.targetNode ?? -1)),
   ],

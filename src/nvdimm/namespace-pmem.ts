@@ -4,18 +4,18 @@
 // labels of every DIMM in the region.
 import { KernelError } from '../kernel/errno.js';
 import { hexAlt, line } from '../kernel/format.js';
-import { kstrtobool, kstrtoull, sysfsStreq } from '../kernel/parse.js';
+import { kstrtoull } from '../kernel/parse.js';
 import { MODE, ro, rw, type AttributeGroup, type DeviceAttribute } from './attribute.js';
-import { HOLDER_CLASS_NAME, type ClaimClass } from './claim-class.js';
+import type { ClaimClass } from './claim-class.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
 import { labelId } from './dimm-drvdata.js';
 import { allocatedDpa, growDpaAllocation, regionAllocatableDpa, shrinkDpaAllocation, toNdd } from './dpa-alloc.js';
 import { namespaceLabelUpdate } from './label-update.js';
-import { holderAttr, modeAttr } from './namespace-common.js';
+import { forceRawAttr, holderAttr, holderClassAttr, modeAttr } from './namespace-common.js';
+import type { NdClaimDevice } from './nd-claim-device.js';
 import { labelUuid, NSLABEL_NAME_LEN } from './namespace-label.js';
 import type { PmemDisk } from './pmem-disk.js';
 import type { NdRegion } from './region.js';
-import type { SeedDevice } from './seed-devices.js';
 import { formatUuid, uuidParse } from './uuid.js';
 
 /** pmem_lbasize_supported[] */
@@ -26,6 +26,7 @@ export class NamespacePmem implements NdDevice {
   readonly modalias = modalias(ND_DEVICE.NAMESPACE_PMEM);
   readonly devt = undefined;
   driver: string | null = null;
+  /** The gendisk nd_pmem registered for this namespace's data (see PmemDisk.host). */
   disk: PmemDisk | undefined;
   uuid: Buffer | null = null;
   /** NSLABEL_NAME_LEN bytes, NUL-padded, once set. */
@@ -34,7 +35,7 @@ export class NamespacePmem implements NdDevice {
   claimClass: ClaimClass = 'none';
   forceRaw = false;
   /** The btt/pfn/dax device that claimed this namespace. */
-  claim: SeedDevice | undefined;
+  claim: NdClaimDevice | undefined;
   /** nsio.res: where the namespace sits in system physical address space. */
   start: bigint;
   size = 0n;
@@ -116,10 +117,10 @@ function sizeStore(ns: NamespacePmem, val: bigint): { rc: number; unregister: bo
 
 /** nd_is_uuid_unique(): no pmem namespace, btt or pfn on the bus may already use it. */
 function uuidInUse(ns: NamespacePmem, uuid: Buffer): boolean {
-  const text = formatUuid(uuid);
   for (const region of ns.region.bus.regions) {
     for (const other of region.namespaces) if (other instanceof NamespacePmem && other.uuid?.equals(uuid)) return true;
-    for (const seed of region.seeds) if (seed.kind !== 'dax' && seed.uuid === text) return true;
+    // nd_dax is not is_nd_pfn(): its uuid is not checked.
+    for (const dev of region.claimDevices) if (dev.kind !== 'dax' && dev.uuid?.equals(uuid)) return true;
   }
   return false;
 }
@@ -158,26 +159,6 @@ function updateLabels(ns: NamespacePmem): void {
 
 /** isspace() of lib/ctype.c for Latin-1: \t \n \v \f \r, space and NBSP. */
 const SPACE = /^[\t\n\v\f\r \xa0]+|[\t\n\v\f\r \xa0]+$/g;
-
-/** btt_claim_class(): BTT 1.1 for v1.1 labels (or no label support), BTT 2.0 for v1.2 or none yet. */
-function bttClaimClass(ns: NamespacePmem): ClaimClass {
-  let mask = 0;
-  for (const m of ns.region.mappings) {
-    const ndd = toNdd(m);
-    if (!ndd) {
-      mask = 0;
-      break;
-    }
-    const v = ndd.currentVersion();
-    if (!v) mask |= 1;
-    else if (v.major === 1 && v.minor === 1) mask |= 2;
-    else mask |= 4;
-  }
-  if (mask === 0 || mask === 2) return 'btt';
-  if (mask === 1 || mask === 4) return 'btt2';
-  // The DIMMs disagree about their label versions.
-  throw new KernelError('ENXIO');
-}
 
 const pmemAttrs: DeviceAttribute<NamespacePmem>[] = [
   ro('nstype', (ns) => line(ns.region.nstype)),
@@ -239,14 +220,7 @@ const pmemAttrs: DeviceAttribute<NamespacePmem>[] = [
       return count;
     },
   ),
-  rw(
-    'force_raw',
-    (ns) => line(ns.forceRaw ? 1 : 0),
-    (ns, buf, count) => {
-      ns.forceRaw = kstrtobool(buf);
-      return count;
-    },
-  ),
+  forceRawAttr(),
   rw(
     'sector_size',
     // nd_size_select_show(): the supported sizes, the current one bracketed.
@@ -269,20 +243,7 @@ const pmemAttrs: DeviceAttribute<NamespacePmem>[] = [
     for (const m of ns.region.mappings) for (const res of toNdd(m)?.dpa.list() ?? []) if (res.name === id) count += 1;
     return line(count);
   }),
-  rw(
-    'holder_class',
-    (ns) => line(HOLDER_CLASS_NAME[ns.claimClass]),
-    (ns, buf, count) => {
-      requireIdle(ns);
-      if (sysfsStreq(buf, 'btt')) ns.claimClass = bttClaimClass(ns);
-      else if (sysfsStreq(buf, 'pfn')) ns.claimClass = 'pfn';
-      else if (sysfsStreq(buf, 'dax')) ns.claimClass = 'dax';
-      else if (sysfsStreq(buf, '')) ns.claimClass = 'none';
-      else throw new KernelError('EINVAL');
-      updateLabels(ns);
-      return count;
-    },
-  ),
+  holderClassAttr(updateLabels),
 ];
 
 /** nd_namespace_attribute_group as namespace_visible() leaves it for nd_namespace_pmem: everything, size writable. */

@@ -12,7 +12,7 @@ import { labelFields, labelName, labelTypeGuidMatches, labelUuid, labelClaimClas
 import { NamespaceIo } from './namespace-io.js';
 import { NamespacePmem, setPmemResource } from './namespace-pmem.js';
 import type { NdRegion, RegionMapping } from './region.js';
-import { SeedDevice } from './seed-devices.js';
+import { createClaimSeed } from './region-seeds.js';
 
 /**
  * init_active_labels(): every enabled DIMM of the region becomes busy and
@@ -207,21 +207,19 @@ export function regionProbe(region: NdRegion): void {
     throw KernelError.fromErrno(-rc);
   }
   region.initNamespaces = { active: rc, count: rc };
-  region.seeds = (['btt', 'pfn', 'dax'] as const).map((kind) => new SeedDevice(kind, region, 0));
+  for (const kind of ['btt', 'pfn', 'dax'] as const) createClaimSeed(region, kind);
 }
 
 /**
- * nd_region_remove(): every child is unregistered and the seeds cleared;
- * then the devres action deactivate_labels() lets go of the DIMMs.
+ * nd_region_remove(): every child is unregistered (the driver core has
+ * unbound them) and the seeds cleared; then the devres action
+ * deactivate_labels() lets go of the DIMMs.
  */
 export function regionRemove(region: NdRegion): void {
-  for (const ns of region.namespaces) {
-    ns.disk = undefined;
-    ns.driver = null;
-  }
-  region.namespaces = [];
-  region.seeds = [];
   region.nsSeed = undefined;
+  for (const kind of ['btt', 'pfn', 'dax'] as const) region.seeds[kind] = undefined;
+  for (const dev of [...region.claimDevices]) region.unregisterClaimDevice(dev);
+  region.namespaces = [];
   region.initNamespaces = undefined;
   region.releaseNamespaceIds();
   deactivateLabels(region);

@@ -13,7 +13,9 @@ import { regionAllocatableDpa, regionAvailableDpa, toNdd } from './dpa-alloc.js'
 import { cookieV11, cookieV11Compat, cookieV12, positions, type InterleaveMember } from './interleave-set.js';
 import type { NdNamespace } from './namespace-common.js';
 import { NamespacePmem } from './namespace-pmem.js';
-import type { SeedDevice } from './seed-devices.js';
+import type { ClaimKind, NdClaimDevice } from './nd-claim-device.js';
+import { detachNamespace } from './claim.js';
+import { PmemMedia } from './pmem-media.js';
 import { guidParse } from './uuid.js';
 
 const PAGE_SIZE = 4096;
@@ -61,13 +63,20 @@ export class NdRegion implements NdDevice {
   readonly altcookie: bigint;
   readonly typeGuid: Buffer;
   namespaces: NdNamespace[] = [];
-  seeds: SeedDevice[] = [];
+  /** The region's btt, pfn and dax devices, seeds included, in registration order. */
+  claimDevices: NdClaimDevice[] = [];
   /** nd_region->ns_seed */
   nsSeed: NdNamespace | undefined;
+  /** nd_region->btt_seed, pfn_seed, dax_seed */
+  readonly seeds: Record<ClaimKind, NdClaimDevice | undefined> = { btt: undefined, pfn: undefined, dax: undefined };
+  /** The memory behind the SPA range: it keeps what was written across probes. */
+  readonly media: PmemMedia;
   /** nd_region_data's ns_active/ns_count, from the last probe; absent while disabled. */
   initNamespaces: { active: number; count: number } | undefined;
   /** nd_region->ns_ida: namespace ids in use. */
   private readonly nsIds = new Set<number>();
+  /** btt_ida, pfn_ida, dax_ida */
+  private readonly claimIds: Record<ClaimKind, Set<number>> = { btt: new Set(), pfn: new Set(), dax: new Set() };
 
   constructor(
     readonly id: number,
@@ -90,6 +99,7 @@ export class NdRegion implements NdDevice {
     this.align = defaultAlign(spec.size, this.mappings.length);
     // A DIMM flagged "not armed" makes the region read-only (nd_region_create).
     this.readOnly = this.mappings.some((m) => m.dimm.spec.nfitFlags.includes('not_armed'));
+    this.media = new PmemMedia(spec.size);
   }
 
   get size(): bigint {
@@ -129,12 +139,17 @@ export class NdRegion implements NdDevice {
     return this.cookie1;
   }
 
-  /** ida_simple_get(&nd_region->ns_ida): the lowest free namespace id. */
-  allocNamespaceId(): number {
+  /** ida_simple_get(): the lowest id not in use. */
+  private static allocId(ids: Set<number>): number {
     let id = 0;
-    while (this.nsIds.has(id)) id += 1;
-    this.nsIds.add(id);
+    while (ids.has(id)) id += 1;
+    ids.add(id);
     return id;
+  }
+
+  /** ida_simple_get(&nd_region->ns_ida) */
+  allocNamespaceId(): number {
+    return NdRegion.allocId(this.nsIds);
   }
 
   /** nd_device_unregister() of a namespace (and namespace_pmem_release()'s ida_simple_remove()). */
@@ -151,8 +166,36 @@ export class NdRegion implements NdDevice {
     this.nsIds.clear();
   }
 
-  seed(kind: SeedDevice['kind']): SeedDevice | undefined {
-    return this.seeds.find((s) => s.kind === kind);
+  /** ida_simple_get() on the btt_ida, pfn_ida or dax_ida. */
+  allocClaimId(kind: ClaimKind): number {
+    return NdRegion.allocId(this.claimIds[kind]);
+  }
+
+  /** An id taken for a device that was never registered (a failed nd_*_probe()) goes back. */
+  freeClaimId(kind: ClaimKind, id: number): void {
+    this.claimIds[kind].delete(id);
+  }
+
+  /** nd_device_register() of a btt, pfn or dax device. */
+  addClaimDevice(dev: NdClaimDevice): void {
+    this.claimDevices.push(dev);
+    this.bus.changed();
+  }
+
+  /**
+   * nd_device_unregister() of an unbound btt, pfn or dax device, then its
+   * release: nd_detach_ndns() and ida_simple_remove().
+   */
+  unregisterClaimDevice(dev: NdClaimDevice): void {
+    this.claimDevices = this.claimDevices.filter((d) => d !== dev);
+    if (this.seeds[dev.kind] === dev) this.seeds[dev.kind] = undefined;
+    detachNamespace(dev);
+    this.claimIds[dev.kind].delete(dev.id);
+    this.bus.changed();
+  }
+
+  seed(kind: ClaimKind): NdClaimDevice | undefined {
+    return this.seeds[kind];
   }
 }
 
@@ -168,8 +211,9 @@ function isPowerOfTwo(v: bigint): boolean {
   return v > 0n && (v & (v - 1n)) === 0n;
 }
 
-function seedName(r: NdRegion, kind: SeedDevice['kind']): string {
-  return line(r.enabled ? (r.seed(kind)?.name ?? '') : '');
+/** btt_seed_show() and friends: the seed's name, empty when there is none. */
+function seedName(r: NdRegion, kind: ClaimKind): string {
+  return line(r.seed(kind)?.name ?? '');
 }
 
 const regionAttrs: DeviceAttribute<NdRegion>[] = [

@@ -1,7 +1,9 @@
 // A pmem gendisk's sysfs directory (block/genhd.c disk_attrs, blk-sysfs.c
 // queue attributes, blk-integrity.c, blktrace's trace/, drivers/dax's
-// dax/write_cache). Values are those of a pmem queue: 512-byte logical and
-// 4096-byte physical blocks, no scheduler, DAX through the namespace.
+// dax/write_cache). Values are those of a pmem queue (logical blocks of the
+// namespace's sector size, 4096-byte physical blocks, no scheduler, DAX
+// when a pfn device maps the pages) or of a BTT's (blocks of its sector
+// size, no write cache, no dax_device).
 import { KernelError } from '../kernel/errno.js';
 import type { PmemDisk } from '../nvdimm/pmem-disk.js';
 import { attrFile, constFile, failingFile } from './attr-file.js';
@@ -18,23 +20,24 @@ function queueDir(disk: PmemDisk): DirNode {
   const e = q.entries;
   const ro: Array<[string, string]> = [
     ['chunk_sectors', '0'],
-    ['dax', '0'],
+    // QUEUE_FLAG_DAX with PFN_MAP (an fsdax pfn device).
+    ['dax', disk.pfnMap ? '1' : '0'],
     ['discard_granularity', '0'],
     ['discard_max_hw_bytes', '0'],
     ['discard_zeroes_data', '0'],
     ['dma_alignment', '511'],
     ['fua', disk.fua ? '1' : '0'],
-    ['hw_sector_size', '512'],
-    ['logical_block_size', '512'],
+    ['hw_sector_size', String(disk.logicalBlockSize)],
+    ['logical_block_size', String(disk.logicalBlockSize)],
     ['max_discard_segments', '1'],
     ['max_hw_sectors_kb', '2147483647'],
     ['max_integrity_segments', '0'],
     ['max_segment_size', '65536'],
     ['max_segments', '128'],
-    ['minimum_io_size', '4096'],
+    ['minimum_io_size', String(disk.physicalBlockSize)],
     ['nr_zones', '0'],
     ['optimal_io_size', '0'],
-    ['physical_block_size', '4096'],
+    ['physical_block_size', String(disk.physicalBlockSize)],
     ['virt_boundary_mask', '0'],
     ['write_same_max_bytes', '0'],
     ['write_zeroes_max_bytes', '0'],
@@ -56,7 +59,8 @@ function queueDir(disk: PmemDisk): DirNode {
   e.set('rq_affinity', tunable('0', integer));
   e.set('scheduler', tunable('none', oneOf(['none'])));
   e.set('stable_writes', tunable('0', boolean01));
-  e.set('write_cache', tunable('write back', oneOf(['write back', 'write through'])));
+  // pmem: blk_queue_write_cache(q, true, fua); btt leaves the default.
+  e.set('write_cache', tunable(disk.driver === 'pmem' ? 'write back' : 'write through', oneOf(['write back', 'write through'])));
   // Writeback throttling is not set up on a bio-based queue: EINVAL both ways.
   e.set('wbt_lat_usec', failingFile('EINVAL'));
   return q;
@@ -99,8 +103,11 @@ export function gendiskDir(disk: PmemDisk): DirNode {
     }),
   );
   e.set('capability', constFile('0\n'));
-  const dax = mkdirp(d, 'dax');
-  dax.entries.set('write_cache', tunable(disk.daxWriteCache ? '1' : '0', boolean01));
+  // pmem_attribute_groups: dax_attribute_group, for the disk's dax_device.
+  if (disk.driver === 'pmem') {
+    const dax = mkdirp(d, 'dax');
+    dax.entries.set('write_cache', tunable(disk.daxWriteCache ? '1' : '0', boolean01));
+  }
   e.set('dev', constFile(`${devt}\n`));
   e.set('discard_alignment', constFile('0\n'));
   e.set('diskseq', constFile(`${disk.diskseq}\n`));

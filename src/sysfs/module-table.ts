@@ -47,9 +47,10 @@ export interface ModuleSpec {
   readonly name: string;
   readonly builds: Partial<Readonly<Record<ModuleBuild, ModuleBuildFacts>>>;
   /**
-   * Drivers on buses ndsim does not emulate. Their /sys/module links point
-   * at /sys/bus/<bus>/drivers/<driver>, which the fake root does not have:
-   * the links dangle, as /sys/devices/platform/nfit_test.N/driver already
+   * Drivers on buses other than nd. Their /sys/module links point at
+   * /sys/bus/<bus>/drivers/<driver>: the dax bus is emulated
+   * (src/sysfs/dax-bus-type.ts); the platform bus is not, so nfit_test's
+   * link dangles, as /sys/devices/platform/nfit_test.N/driver already
    * does (src/sysfs/parents.ts).
    */
   readonly otherDrivers: readonly OtherBusDriver[];

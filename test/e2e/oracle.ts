@@ -44,8 +44,8 @@ export async function captured(step: string): Promise<Captured> {
 }
 
 /** "<step> <file>=<value> ..." lines of fw-states.txt. */
-export async function expectedStates(): Promise<Map<string, string>> {
-  const text = await readFile(join(ORACLE, 'fw-states.txt'), 'utf8');
+export async function expectedStates(dir = ORACLE): Promise<Map<string, string>> {
+  const text = await readFile(join(dir, 'fw-states.txt'), 'utf8');
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^(\S+)\s+(.*?)\s*$/.exec(line);

@@ -6,20 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, startDaemon, type Daemon } from './daemon-harness.js';
 import { writeAttr, type IoResult } from './fsio.js';
+import { expectedStates } from '../e2e/oracle.js';
 import { BUS0, FwWalk } from './fw-walk.js';
 
 const FIXTURES = join(REPO, 'test/fixtures/nfit_test');
 const DIMMS = ['nmem0', 'nmem1', 'nmem2', 'nmem3'];
-
-async function expectedStates(): Promise<Map<string, string>> {
-  const text = await readFile(join(FIXTURES, 'fw-states.txt'), 'utf8');
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^(\S+)\s+(.*?)\s*$/.exec(line);
-    if (m?.[1] && m[2]) out.set(m[1], m[2]);
-  }
-  return out;
-}
 
 interface CapturedWrite {
   step: string;
@@ -76,7 +67,7 @@ describe('nfit_test firmware activation timeline (fw-states.txt)', () => {
   beforeAll(async () => {
     daemon = await startDaemon('nfit_test', 'virtual');
     walk = new FwWalk(daemon.mnt);
-    expected = await expectedStates();
+    expected = await expectedStates(FIXTURES);
   });
   afterAll(async () => {
     await daemon?.stop();

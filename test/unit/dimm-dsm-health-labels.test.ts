@@ -8,7 +8,7 @@ import { INTEL_FN, SMART, SMART_INJECT, SMART_SET_THRESHOLD, SMART_THRESHOLD } f
 import { GET_CONFIG_DATA, GET_CONFIG_SIZE, ND_CMD, ND_CMD_PKG, SET_CONFIG_DATA } from '../../src/platform/nd-cmd-payloads.js';
 import { NVDIMM_FAMILY_INTEL, type PlatformDimm } from '../../src/platform/nfit-platform.js';
 import { build, decode, encode } from '../../src/platform/payload.js';
-import { dimmCall, makePlatform } from './helpers.js';
+import { callPkg, dimmCall, makePlatform } from './helpers.js';
 
 let d0: PlatformDimm;
 beforeEach(() => {
@@ -101,17 +101,11 @@ describe('label area (commands 4, 5, 6)', () => {
   });
 });
 
-function pkg(family: number, fn: number, sizeIn: number, sizeOut: number): Buffer {
-  const buf = Buffer.alloc(ND_CMD_PKG.size + sizeIn + sizeOut);
-  encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn, sizeOut });
-  return buf;
-}
-
 describe('which door each provider opens', () => {
   it('nfit_test: labels only as classic commands, SMART only through ND_CMD_CALL', () => {
-    expect(d0.ctl(ND_CMD.CALL, pkg(NVDIMM_FAMILY_INTEL, ND_CMD.GET_CONFIG_SIZE, 0, 12))).toBe(-ERRNO.ENOTTY);
+    expect(d0.ctl(ND_CMD.CALL, callPkg(NVDIMM_FAMILY_INTEL, ND_CMD.GET_CONFIG_SIZE, 0, 12))).toBe(-ERRNO.ENOTTY);
     expect(d0.ctl(ND_CMD.SMART, Buffer.alloc(132))).toBe(-ERRNO.ENOTTY);
-    expect(d0.ctl(ND_CMD.CALL, pkg(NVDIMM_FAMILY_INTEL, INTEL_FN.SMART, 0, 132))).toBe(0);
+    expect(d0.ctl(ND_CMD.CALL, callPkg(NVDIMM_FAMILY_INTEL, INTEL_FN.SMART, 0, 132))).toBe(0);
   });
 
   it('nfit_test: fail_cmd overrides the classic label commands too', () => {
@@ -124,13 +118,13 @@ describe('which door each provider opens', () => {
   it('ACPI (qemu-nfit): labels through both doors; non-zero reserved words are -EINVAL; nd_fw_size is filled', () => {
     const q = makePlatform('qemu-nfit').platform.buses[0]!.dimms[0]!;
     expect(q.ctl(ND_CMD.GET_CONFIG_SIZE, Buffer.alloc(12))).toBe(0);
-    const call = pkg(NVDIMM_FAMILY_INTEL, ND_CMD.GET_CONFIG_SIZE, 0, 12);
+    const call = callPkg(NVDIMM_FAMILY_INTEL, ND_CMD.GET_CONFIG_SIZE, 0, 12);
     expect(q.ctl(ND_CMD.CALL, call)).toBe(0);
     expect(decode(ND_CMD_PKG, call).fwSize).toBe(12);
     expect(decode(GET_CONFIG_SIZE, call, ND_CMD_PKG.size).configSize).toBe(131072);
     call.writeUInt32LE(1, 40);
     expect(q.ctl(ND_CMD.CALL, call)).toBe(-ERRNO.EINVAL);
     // Not in QEMU's dsm_mask.
-    expect(q.ctl(ND_CMD.CALL, pkg(NVDIMM_FAMILY_INTEL, INTEL_FN.SMART, 0, 132))).toBe(-ERRNO.ENOTTY);
+    expect(q.ctl(ND_CMD.CALL, callPkg(NVDIMM_FAMILY_INTEL, INTEL_FN.SMART, 0, 132))).toBe(-ERRNO.ENOTTY);
   });
 });

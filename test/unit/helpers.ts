@@ -7,6 +7,7 @@ import { isKernelError } from '../../src/kernel/errno.js';
 import { FW_FINISH, FW_QUERY, FW_SEND_HEADER, FW_START, INTEL_FN } from '../../src/platform/intel-payloads.js';
 import { NfitPlatform, NVDIMM_FAMILY_INTEL, type PlatformDimm } from '../../src/platform/nfit-platform.js';
 import { build, decode, encode } from '../../src/platform/payload.js';
+import { ND_CMD_PKG } from '../../src/platform/nd-cmd-payloads.js';
 import { loadTopology } from '../../src/topology/load.js';
 
 export const O_RDONLY = 0;
@@ -116,3 +117,10 @@ export class SysfsClient {
 /** Real device paths of nfit_test.0 (the /sys/bus/nd/devices entries are symlinks the vfs does not follow). */
 export const NDBUS0 = '/sys/devices/platform/nfit_test.0/ndbus0';
 export const nmemPath = (n: number) => `${NDBUS0}/nmem${n}`;
+
+/** An ND_CMD_CALL buffer: the nd_cmd_pkg header, then size_in + size_out zeroed payload bytes. */
+export function callPkg(family: number, fn: number, sizeIn: number, sizeOut: number): Buffer {
+  const buf = Buffer.alloc(ND_CMD_PKG.size + sizeIn + sizeOut);
+  encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn, sizeOut });
+  return buf;
+}

@@ -8,7 +8,7 @@ import type { NvdimmSystem } from '../../src/nvdimm/system.js';
 import { INTEL_FN, SMART } from '../../src/platform/intel-payloads.js';
 import { GET_CONFIG_DATA, ND_CMD, ND_CMD_PKG, SET_CONFIG_DATA } from '../../src/platform/nd-cmd-payloads.js';
 import { decode, encode } from '../../src/platform/payload.js';
-import { makeSimulation } from './helpers.js';
+import { callPkg, makeSimulation } from './helpers.js';
 
 /** _IOWR('N', nr, size) as the uapi header spells the ioctl numbers. */
 const iowr = (nr: number, size: number) => (0xc0000000 | (size << 16) | (0x4e << 8) | nr) >>> 0;
@@ -53,12 +53,6 @@ const ret = (node: ControlNode, request: number, arg: Buffer) => {
   const { outcome } = drive(node, request, arg);
   return 'ret' in outcome ? outcome.ret : NaN;
 };
-
-function callPkg(family: number, fn: number, sizeIn: number, sizeOut: number): Buffer {
-  const buf = Buffer.alloc(ND_CMD_PKG.size + sizeIn + sizeOut);
-  encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn, sizeOut });
-  return buf;
-}
 
 describe('__nd_ioctl: validation order and errnos', () => {
   it('a node whose minor matches no DIMM or bus is ENXIO', () => {

@@ -145,19 +145,21 @@ for (const { topology, build } of TOPOLOGIES) {
       for (const name of vfs.readdir('/sys/module')) expect(client.read(`/sys/module/${name}/initstate`)).toBe('live\n');
     });
 
-    it('links each nd driver both ways; drivers on other buses dangle (not emulated)', () => {
+    it('links each nd and dax driver both ways; drivers on other buses dangle (not emulated)', () => {
       const { tree } = setup(topology);
       const root = tree();
       const resolves = (at: string, target: string) => errno(() => lookup(root, posix.resolve(posix.dirname(at), target))) === undefined;
       for (const [path, e] of captured(topology)) {
         if (e.type !== 'link' || !path.includes('/drivers/')) continue;
-        const nd = posix.basename(path).startsWith('nd:');
-        expect({ path, resolves: resolves(path, e.target!) }).toEqual({ path, resolves: nd });
+        const emulated = /^(nd|dax):/.test(posix.basename(path));
+        expect({ path, resolves: resolves(path, e.target!) }).toEqual({ path, resolves: emulated });
       }
-      for (const driver of (lookup(root, '/sys/bus/nd/drivers') as DirNode).entries.keys()) {
-        const at = `/sys/bus/nd/drivers/${driver}/module`;
-        const link = lookup(root, at);
-        expect(link.kind === 'link' && resolves(at, link.target)).toBe(true);
+      for (const bus of ['nd', 'dax']) {
+        for (const driver of (lookup(root, `/sys/bus/${bus}/drivers`) as DirNode).entries.keys()) {
+          const at = `/sys/bus/${bus}/drivers/${driver}/module`;
+          const link = lookup(root, at);
+          expect(link.kind === 'link' && resolves(at, link.target)).toBe(true);
+        }
       }
     });
   });
