@@ -11,11 +11,11 @@ import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_STATE } from './fw-ops.js';
 import { IntelBusFwOps } from './intel-fw-ops.js';
 import type { NdRegion } from './region.js';
+import { BUS_CMD_NAMES } from './nd-cmd-desc.js';
 import { ScrubState } from './scrub.js';
 
 /** Bus command numbers (ND_CMD_*) by the names the commands attribute prints. */
-const BUS_CMD_BIT: Record<(typeof BUS_COMMAND_NAMES)[number], number> = { ars_cap: 1, ars_start: 2, ars_status: 3, clear_error: 4, cmd_call: 10 };
-const BUS_CMD_NAME: Record<number, string> = Object.fromEntries(Object.entries(BUS_CMD_BIT).map(([n, b]) => [b, n]));
+const BUS_CMD_BIT = Object.fromEntries(Object.entries(BUS_CMD_NAMES).map(([b, n]) => [n, Number(b)])) as Record<(typeof BUS_COMMAND_NAMES)[number], number>;
 
 export class NvdimmBus implements NdDevice {
   readonly name: string;
@@ -71,7 +71,7 @@ function requireFwOps(bus: NvdimmBus): IntelBusFwOps {
 /** nvdimm_bus_attribute_group */
 const busGroup: AttributeGroup<NvdimmBus> = {
   attrs: [
-    ro('commands', (b) => tokenList(bitNames(b.cmdMask, BUS_CMD_NAME))),
+    ro('commands', (b) => tokenList(bitNames(b.cmdMask, BUS_CMD_NAMES))),
     // wait_probe flushes probing; ndsim registers synchronously, so it only answers.
     ro('wait_probe', () => '1\n'),
     ro('provider', (b) => line(b.provider)),

@@ -11,20 +11,8 @@ import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
 import { IntelDimmFwOps } from './intel-fw-ops.js';
 import type { NvdimmDrvdata } from './dimm-drvdata.js';
+import { DIMM_CMD_NAMES } from './nd-cmd-desc.js';
 
-/** DIMM command numbers (ND_CMD_*) and the names `commands` prints. */
-const DIMM_CMD_NAME: Record<number, string> = {
-  1: 'smart',
-  2: 'smart_thresh',
-  3: 'flags',
-  4: 'get_size',
-  5: 'get_data',
-  6: 'set_data',
-  7: 'effect_size',
-  8: 'effect_log',
-  9: 'vendor',
-  10: 'cmd_call',
-};
 /** NVDIMM_INTEL_FW_ACTIVATE_CMDMASK: functions 29 and 30. */
 const FW_ACTIVATE_FUNCTIONS = (1 << 29) | (1 << 30);
 
@@ -86,7 +74,7 @@ const dimmGroup: AttributeGroup<Nvdimm> = {
   attrs: [
     ro('state', (d) => (d.busy > 0 ? 'active\n' : 'idle\n')),
     ro('flags', (d) => `${d.flags.labeling ? 'label ' : ''}${d.flags.locked ? 'lock ' : ''}\n`),
-    ro('commands', (d) => tokenList(bitNames(d.cmdMask, DIMM_CMD_NAME))),
+    ro('commands', (d) => tokenList(bitNames(d.cmdMask, DIMM_CMD_NAMES))),
     ro('available_slots', (d) => {
       // __available_slots_show(): no drvdata without the nvdimm driver or without label support.
       if (!d.drvdata) throw new KernelError('ENXIO');

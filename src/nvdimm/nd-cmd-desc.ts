@@ -43,6 +43,16 @@ export const BUS_CMD_DESC: ReadonlyMap<number, NdCmdDesc> = new Map([
   [ND_CMD.CALL, d('cmd_call', [PKG, VAR], [VAR])],
 ]);
 
+/**
+ * nvdimm_cmd_name() / nvdimm_bus_cmd_name(): the names the `commands`
+ * attributes print, taken from the same descriptors (IMPLEMENTED is never listed).
+ */
+function names(descs: ReadonlyMap<number, NdCmdDesc>): Readonly<Record<number, string>> {
+  return Object.fromEntries([...descs].filter(([cmd]) => cmd !== ND_CMD.IMPLEMENTED).map(([cmd, desc]) => [cmd, desc.name]));
+}
+export const DIMM_CMD_NAMES = names(DIMM_CMD_DESC);
+export const BUS_CMD_NAMES = names(BUS_CMD_DESC);
+
 /** Commands refused on a descriptor opened without write access. */
 export const WRITE_COMMANDS: ReadonlySet<number> = new Set([ND_CMD.VENDOR, ND_CMD.SET_CONFIG_DATA, ND_CMD.ARS_START, ND_CMD.CLEAR_ERROR, ND_CMD.CALL]);
 

@@ -5,6 +5,7 @@
 // for as many leading bytes as the command needs, like copy_from_user does.
 import { ERRNO } from '../kernel/errno.js';
 import { ND_CMD, ND_CMD_PKG } from '../platform/nd-cmd-payloads.js';
+import { NVDIMM_BUS_FAMILY_NFIT, NVDIMM_FAMILY_INTEL } from '../platform/nfit-platform.js';
 import { decode } from '../platform/payload.js';
 import type { NvdimmBus } from './bus.js';
 import type { Nvdimm } from './dimm.js';
@@ -16,8 +17,6 @@ export const ND_IOCTL_MAX_BUFLEN = 4 * 1024 * 1024;
 const ND_CMD_MAX_ENVELOPE = 256;
 const NVDIMM_FAMILY_MAX = 5;
 const NVDIMM_BUS_FAMILY_MAX = 1;
-const NVDIMM_BUS_FAMILY_NFIT = 0;
-const NVDIMM_FAMILY_INTEL = 0;
 /** NVDIMM_INTEL_DENY_CMDMASK: security (19-28) and firmware activation (29-30). */
 const INTEL_DENY_CMDMASK = 0x7ff80000;
 const NVDIMM_CMD_MAX = 31;

@@ -38,33 +38,15 @@ export interface PmemDiskSpec {
   readonly pfnMap: boolean;
 }
 
-export class PmemDisk implements PmemDiskSpec {
+// The spec's fields are the disk's own (declaration merging with the class below).
+export interface PmemDisk extends PmemDiskSpec {}
+
+export class PmemDisk {
   /** Known bad ranges, (first sector, sectors), in sector order. */
   readonly badblocks: Array<[bigint, number]> = [];
-  readonly name: string;
-  readonly devt: DevT;
-  readonly diskseq: number;
-  readonly bytes: bigint;
-  readonly region: NdRegion;
-  readonly host: NdDevice;
-  readonly daxMinor: number | undefined;
-  readonly dataStart: bigint | undefined;
-  readonly driver: 'pmem' | 'btt';
-  readonly logicalBlockSize: number;
-  readonly pfnMap: boolean;
 
   constructor(spec: PmemDiskSpec) {
-    this.name = spec.name;
-    this.devt = spec.devt;
-    this.diskseq = spec.diskseq;
-    this.bytes = spec.bytes;
-    this.region = spec.region;
-    this.host = spec.host;
-    this.daxMinor = spec.daxMinor;
-    this.dataStart = spec.dataStart;
-    this.driver = spec.driver;
-    this.logicalBlockSize = spec.logicalBlockSize;
-    this.pfnMap = spec.pfnMap;
+    Object.assign(this, spec);
   }
 
   /** Bytes of the disk at `offset`, stopping at its end (a read past the end is short, as pread on a block device). */

@@ -14,11 +14,12 @@ export const NVDIMM_FAMILY_INTEL = 0;
 /** What a ctl needs to know about the DIMM it serves. */
 export interface CtlDimm {
   readonly family: number | undefined;
-  readonly dsmMask: number;
   /** ND_CMD_* bits the DIMM accepts as classic ioctls (nvdimm->cmd_mask). */
   readonly cmdMask: number;
   readonly ndCmdCall: boolean;
   readonly context: DimmDsmContext;
+  /** Whether function `fn` is in the DIMM's dsm_mask. */
+  implements(fn: number): boolean;
   /** nfit_test's fail_cmd hook, applied after the function ran. */
   overrideReturnCode(fn: number, rc: number): number;
 }
@@ -28,10 +29,6 @@ export type DimmCtl = (dimm: CtlDimm, cmd: number, buf: Buffer) => number;
 
 function intelFunction(dimm: CtlDimm, fn: number) {
   return dimm.family === NVDIMM_FAMILY_INTEL ? INTEL_DIMM_DSM.get(fn) : undefined;
-}
-
-function implemented(dimm: CtlDimm, fn: number): boolean {
-  return fn < 32 && ((dimm.dsmMask >>> fn) & 1) === 1;
 }
 
 /** The payload of an ND_CMD_CALL: size_in + size_out bytes after the header. */
@@ -55,7 +52,7 @@ const nfitTestCtl: DimmCtl = (dimm, cmd, buf) => {
     if (!entry) return -ERRNO.ENOTTY;
     return dimm.overrideReturnCode(fn, entry.handler(dimm.context, payload));
   }
-  if (!((dimm.cmdMask >>> cmd) & 1) || !implemented(dimm, cmd)) return -ERRNO.ENOTTY;
+  if (!((dimm.cmdMask >>> cmd) & 1) || !dimm.implements(cmd)) return -ERRNO.ENOTTY;
   const entry = NFIT_TEST_CLASSIC.has(cmd) ? intelFunction(dimm, cmd) : undefined;
   if (!entry) return -ERRNO.ENOTTY;
   return dimm.overrideReturnCode(cmd, entry.handler(dimm.context, buf));
@@ -73,7 +70,7 @@ const acpiCtl: DimmCtl = (dimm, cmd, buf) => {
     fn = call.fn;
     payload = call.payload;
   }
-  if (!implemented(dimm, fn)) return -ERRNO.ENOTTY;
+  if (!dimm.implements(fn)) return -ERRNO.ENOTTY;
   const entry = intelFunction(dimm, fn);
   // A function the firmware lists but cannot evaluate: _DSM fails, -EINVAL.
   if (!entry) return -ERRNO.EINVAL;

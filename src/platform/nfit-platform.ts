@@ -63,9 +63,6 @@ export class PlatformDimm implements CtlDimm {
   get family(): number | undefined {
     return this.spec.family;
   }
-  get dsmMask(): number {
-    return this.spec.dsmMask;
-  }
   get ndCmdCall(): boolean {
     return this.spec.ndCmdCall;
   }

@@ -23,9 +23,8 @@ import { ueventFile } from './uevent.js';
 import { dir, mkdirp, put, relLink, type DirNode } from './node.js';
 import { buildParent } from './parents.js';
 
-/** Mode of the devtmpfs nodes for the control devices. */
+/** devtmpfs nodes (control devices, dax and pmem disks) as the capture shows them without udev: 0600 root:root. */
 const DEVNODE_MODE = 0o600;
-const DISKNODE_MODE = 0o660;
 
 class TreeBuilder {
   readonly root = dir();
@@ -124,8 +123,7 @@ class TreeBuilder {
     relLink(this.root, `${bpath}/device`, hostPath);
     relLink(this.root, `${bpath}/subsystem`, '/sys/class/block');
     relLink(this.root, `/sys/block/${disk.name}`, bpath);
-    // devtmpfs: brw-rw---- root:disk
-    put(this.root, `/dev/${disk.name}`, { kind: 'blk', mode: DISKNODE_MODE, devt: disk.devt });
+    put(this.root, `/dev/${disk.name}`, { kind: 'blk', mode: DEVNODE_MODE, devt: disk.devt });
     relLink(this.root, `/sys/class/block/${disk.name}`, bpath);
     relLink(this.root, `/sys/dev/block/${devt}`, bpath);
   }
