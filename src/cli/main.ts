@@ -3,6 +3,9 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runMount } from '../daemon/daemon.js';
 import { runWithSimulation } from './run.js';
+import { injectCommand, reportCommand, traceCommand } from './control-commands.js';
+import { explainCommand } from './explain-command.js';
+import { scenarioCommand } from './scenario-command.js';
 import { DEFAULT_TOPOLOGY, listBuiltinTopologies, loadTopology } from '../topology/load.js';
 
 function fail(message: string): never {
@@ -41,11 +44,12 @@ async function main(): Promise<void> {
           .positional('mountpoint', { type: 'string', demandOption: true, describe: 'Directory to mount on (created if missing)' })
           .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
           .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' })
-          .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' }),
+          .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' })
+          .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket });
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control });
       },
     )
     .command(
@@ -65,6 +69,11 @@ async function main(): Promise<void> {
       (y) => simulationOptions(y),
       async (argv) => exitWith(argv, [process.env['SHELL'] || '/bin/sh']),
     )
+    .command(injectCommand)
+    .command(traceCommand)
+    .command(reportCommand)
+    .command(explainCommand)
+    .command(scenarioCommand)
     .command(
       'topologies',
       'List the built-in topologies',

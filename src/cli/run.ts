@@ -20,18 +20,29 @@ const LIBEXEC = join(PACKAGE_ROOT, 'libexec');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export interface RunOptions {
+export interface SimulationOptions {
   topology: string;
   clock: 'real' | 'virtual';
   /** Redirect /sys through the shim instead of a mount namespace. */
   noNamespace: boolean;
+}
+
+export interface RunOptions extends SimulationOptions {
   command: readonly string[];
 }
 
-interface Daemon {
-  readonly child: ChildProcess;
+/** Where a running simulation can be reached. */
+export interface Endpoints {
+  /** The mount: sys/, dev/ and .ndsim/ below it. */
   readonly root: string;
+  /** The ioctl service (NDSIM_SOCKET). */
   readonly socket: string;
+  /** The control service (NDSIM_CONTROL): inject, trace, report, explain. */
+  readonly control: string;
+}
+
+interface Daemon extends Endpoints {
+  readonly child: ChildProcess;
   output(): string;
 }
 
@@ -53,11 +64,12 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-async function startDaemon(dir: string, opts: RunOptions): Promise<Daemon> {
+async function startDaemon(dir: string, opts: SimulationOptions): Promise<Daemon> {
   const root = join(dir, 'root');
   const socket = join(dir, 'ioctl.sock');
+  const control = join(dir, 'control.sock');
   mkdirSync(root);
-  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, root], {
+  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, root], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -78,7 +90,7 @@ async function startDaemon(dir: string, opts: RunOptions): Promise<Daemon> {
       res(false);
     });
   });
-  const daemon = { child, root, socket, output: () => out };
+  const daemon = { child, root, socket, control, output: () => out };
   if (!started) {
     await stopDaemon(daemon);
     throw new Error(`the daemon did not mount ${opts.topology}${out ? `: ${out}` : ''}`);
@@ -121,16 +133,20 @@ export interface Sandboxed {
 }
 
 /**
- * How to start `command` so that it sees the simulation at `root` (served
- * with its ioctl socket at `socket`) at the real paths.
+ * How to start `command` so that it sees the simulation at `at.root`
+ * (served with its ioctl socket at `at.socket`) at the real paths; `ndsim`
+ * on its PATH reaches the same instance's control service.
  */
-export function sandboxed(root: string, socket: string, command: readonly string[], namespace: boolean): Sandboxed {
+export function sandboxed(at: Endpoints, command: readonly string[], namespace: boolean): Sandboxed {
+  const { root, socket, control } = at;
   const preload = [SHIM, process.env['LD_PRELOAD']].filter(Boolean).join(' ');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LD_PRELOAD: preload,
     NDSIM_ROOT: root,
     NDSIM_SOCKET: socket,
+    NDSIM_CONTROL: control,
+    NDSIM_NODE: process.execPath,
     PATH: `${LIBEXEC}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
   };
   delete env['NDSIM_SYS'];
@@ -144,14 +160,32 @@ export function sandboxed(root: string, socket: string, command: readonly string
   return { file: 'unshare', args: [...ns, '--', '/bin/sh', '-c', script, root, ...command], env, mode: 'namespace' };
 }
 
-/** Run the command against a fresh simulation; resolves with its exit status (128+N for signal N). */
-export async function runWithSimulation(opts: RunOptions): Promise<number> {
+/**
+ * Start a simulation, hand its endpoints to `body`, and take everything
+ * down again (daemon, mount, temporary directory) however `body` ends.
+ */
+export async function withSimulation<T>(opts: SimulationOptions, body: (at: Endpoints) => Promise<T>): Promise<T> {
   if (!existsSync(SHIM)) throw new Error(`the preload shim is not built (${SHIM}); run make`);
   const dir = mkdtempSync(join(tmpdir(), 'ndsim-run-'));
   let daemon: Daemon | undefined;
   try {
     daemon = await startDaemon(dir, opts);
-    const { file, args, env } = sandboxed(daemon.root, daemon.socket, opts.command, !opts.noNamespace);
+    return await body(daemon);
+  } finally {
+    if (daemon) await stopDaemon(daemon);
+    const root = join(dir, 'root');
+    if (!isMounted(root)) {
+      for (const f of ['ioctl.sock', 'control.sock']) rmSync(join(dir, f), { force: true });
+      rmdirSync(root);
+      rmdirSync(dir);
+    }
+  }
+}
+
+/** Run the command against a fresh simulation; resolves with its exit status (128+N for signal N). */
+export function runWithSimulation(opts: RunOptions): Promise<number> {
+  return withSimulation(opts, async (at) => {
+    const { file, args, env } = sandboxed(at, opts.command, !opts.noNamespace);
     const child = spawn(file, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -165,13 +199,5 @@ export async function runWithSimulation(opts: RunOptions): Promise<number> {
     });
     for (const s of signals) process.off(s, forward);
     return status;
-  } finally {
-    if (daemon) await stopDaemon(daemon);
-    const root = join(dir, 'root');
-    if (!isMounted(root)) {
-      rmSync(join(dir, 'ioctl.sock'), { force: true });
-      rmdirSync(root);
-      rmdirSync(dir);
-    }
-  }
+  });
 }

@@ -5,10 +5,11 @@ import { kstrtoull } from '../kernel/parse.js';
 import { VirtualClock, type Clock } from '../clock/clock.js';
 import { attrFile, constFile } from '../sysfs/attr-file.js';
 import { mkdirp, type DirNode } from '../sysfs/node.js';
+import type { ControlEndpoints } from './daemon.js';
 
 export const CONTROL_DIR = '/.ndsim';
 
-export function addControlFiles(root: DirNode, clock: Clock, topologyName: string, socketPath: string): void {
+export function addControlFiles(root: DirNode, clock: Clock, topologyName: string, endpoints: ControlEndpoints): void {
   const d = mkdirp(root, CONTROL_DIR);
   d.entries.set(
     'clock',
@@ -27,6 +28,7 @@ export function addControlFiles(root: DirNode, clock: Clock, topologyName: strin
     ),
   );
   d.entries.set('topology', constFile(`${topologyName}\n`));
-  // Where the shim (NDSIM_SOCKET) reaches the ioctl service.
-  if (socketPath) d.entries.set('socket', constFile(`${socketPath}\n`));
+  // Where the shim (NDSIM_SOCKET) reaches the ioctl service, and ndsim inject/trace the control service.
+  if (endpoints.socket) d.entries.set('socket', constFile(`${endpoints.socket}\n`));
+  if (endpoints.control) d.entries.set('control', constFile(`${endpoints.control}\n`));
 }

@@ -1,7 +1,7 @@
 // The daemon: topology → simulated platform → libnvdimm model → fake root,
 // served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createDebug from 'debug';
@@ -16,6 +16,8 @@ import { startIoctlService, type IoctlService } from '../ioctl/server.js';
 import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/schema.js';
 import { addControlFiles, CONTROL_DIR } from './control.js';
+import { startControlService, type ControlService } from '../control/server.js';
+import { Tracer } from '../trace/tracer.js';
 import { addFirmwareControls } from './firmware-control.js';
 import { addModprobeConfig } from './modprobe-config.js';
 
@@ -26,31 +28,42 @@ export interface Simulation {
   readonly clock: Clock;
   readonly system: NvdimmSystem;
   readonly vfs: SysfsVfs;
+  /** Every layer's events, for `ndsim trace` and DEBUG=ndsim:*. */
+  readonly tracer: Tracer;
 }
 
 /** Build everything but the mount: the same object graph tests drive in-process. */
-export function createSimulation(topology: string, clockKind: ClockKind, socketPath = ''): Simulation {
-  return buildSimulation(loadTopology(topology), topology, clockKind, socketPath);
+export function createSimulation(topology: string, clockKind: ClockKind, endpoints: ControlEndpoints = {}): Simulation {
+  return buildSimulation(loadTopology(topology), topology, clockKind, endpoints);
 }
 
-export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind, socketPath = ''): Simulation {
+export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind, endpoints: ControlEndpoints = {}): Simulation {
   const clock = makeClock(clockKind);
-  const system = new NvdimmSystem(new NfitPlatform(spec, clock), clock);
+  const tracer = new Tracer(() => clock.now());
+  const system = new NvdimmSystem(new NfitPlatform(spec, clock, tracer), clock);
   let built: { generation: number; root: DirNode } | undefined;
   const vfs = new SysfsVfs({
     tree: () => {
       // The tree's shape follows the model; rebuild only when it changed.
       if (!built || built.generation !== system.generation) {
         const root = buildTree(system);
-        addControlFiles(root, clock, topology, socketPath);
+        addControlFiles(root, clock, topology, endpoints);
         addFirmwareControls(root, CONTROL_DIR, system.dimms);
         addModprobeConfig(root);
         built = { generation: system.generation, root };
       }
       return built.root;
     },
-  });
-  return { clock, system, vfs };
+  }, tracer);
+  return { clock, system, vfs, tracer };
+}
+
+/** Where the daemon's services listen; shown under /.ndsim. */
+export interface ControlEndpoints {
+  /** The ioctl service (NDSIM_SOCKET). */
+  socket?: string;
+  /** The control service (NDSIM_CONTROL). */
+  control?: string;
 }
 
 export interface MountOptions {
@@ -61,21 +74,27 @@ export interface MountOptions {
   mountpoint: string;
   /** The ioctl service's socket; a private default under the temp directory. */
   socket?: string;
+  /** The control service's socket; a private default beside it. */
+  control?: string;
 }
 
 /** A socket path private to this user and process. */
-export function defaultSocketPath(): string {
+export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
   const dir = join(tmpdir(), `ndsim-${process.getuid?.() ?? 0}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return join(dir, `ioctl-${process.pid}.sock`);
+  // mkdir leaves an existing directory's mode alone: make sure it is ours alone.
+  chmodSync(dir, 0o700);
+  return join(dir, `${kind}-${process.pid}.sock`);
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
-  const socketPath = opts.socket ?? defaultSocketPath();
-  const sim = buildSimulation(opts.spec, opts.topology, opts.clock, socketPath);
-  const ioctl: IoctlService = await startIoctlService(socketPath, sim.system);
+  const socket = opts.socket ?? defaultSocketPath('ioctl');
+  const control = opts.control ?? defaultSocketPath('control');
+  const sim = buildSimulation(opts.spec, opts.topology, opts.clock, { socket, control });
+  const ioctl: IoctlService = await startIoctlService(socket, sim.system, sim.tracer);
+  const ctl: ControlService = await startControlService(control, sim);
   const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
-  process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socketPath}); Ctrl-C to unmount\n`);
+  process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socket}, control socket: ${control}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       debug('%s: unmounting', signal);
@@ -86,8 +105,7 @@ export async function runMount(opts: MountOptions): Promise<void> {
         spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });
         process.exit(0);
       }, UNMOUNT_DEADLINE_MS).unref();
-      void ioctl
-        .close()
+      void Promise.all([ioctl.close(), ctl.close()])
         .then(() => mounted.unmount())
         .then(resolve);
     };

@@ -5,8 +5,11 @@
 import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import createDebug from 'debug';
-import { ERRNO } from '../kernel/errno.js';
+import { ERRNO, errnoName } from '../kernel/errno.js';
 import { ndIoctl, type ControlNode, type IoctlSystem } from '../nvdimm/nd-ioctl.js';
+import { BUS_CMD_NAMES, DIMM_CMD_NAMES } from '../nvdimm/nd-cmd-desc.js';
+import { ND_CMD } from '../platform/nd-cmd-payloads.js';
+import type { Tracer } from '../trace/tracer.js';
 import { encodeReply, OP, REPLY, RequestReader, WireError, type Request } from './wire.js';
 
 const debug = createDebug('ndsim:ioctl');
@@ -25,7 +28,10 @@ export interface IoctlService {
 class Session {
   node: ControlNode | undefined;
 
-  constructor(private readonly system: IoctlSystem) {}
+  constructor(
+    private readonly system: IoctlSystem,
+    private readonly tracer: Tracer,
+  ) {}
 
   handle(req: Request): Buffer {
     switch (req.op) {
@@ -62,17 +68,28 @@ class Session {
     const outcome = ndIoctl(this.system, this.node, req.arg, req.payload);
     if ('need' in outcome) return encodeReply(REPLY.NEED, outcome.need);
     debug('ioctl %s%d 0x%s → %d', this.node.kind, this.node.minor, req.arg.toString(16), outcome.ret);
+    if (this.tracer.wants('ioctl')) this.trace(this.node, req.arg, req.payload, outcome.ret);
     return encodeReply(REPLY.DONE, outcome.ret, outcome.ret >= 0 ? outcome.out : undefined);
+  }
+
+  private trace(node: ControlNode, request: number, arg: Buffer, ret: number): void {
+    const device = `${node.kind === 'dimm' ? 'nmem' : 'ndctl'}${node.minor}`;
+    const nr = request & 0xff;
+    const name = (node.kind === 'dimm' ? DIMM_CMD_NAMES : BUS_CMD_NAMES)[nr] ?? `cmd ${nr}`;
+    // ND_CMD_CALL: nd_cmd_pkg starts with nd_family and nd_command (u64 each).
+    const call = nr === ND_CMD.CALL && arg.length >= 16 ? ` family ${arg.readBigUInt64LE(0)} fn ${arg.readBigUInt64LE(8)}` : '';
+    const result = ret < 0 ? `-${errnoName(-ret) ?? -ret}` : String(ret);
+    this.tracer.emit('ioctl', `/dev/${device} ${name}${call}: ${result}`, { device, request, nr, name, ret });
   }
 }
 
-export async function startIoctlService(path: string, system: IoctlSystem): Promise<IoctlService> {
+export async function startIoctlService(path: string, system: IoctlSystem, tracer: Tracer): Promise<IoctlService> {
   rmSync(path, { force: true });
   const open = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     open.add(sock);
     sock.on('close', () => open.delete(sock));
-    const session = new Session(system);
+    const session = new Session(system, tracer);
     const reader = new RequestReader();
     sock.on('data', (chunk) => {
       try {

@@ -13,6 +13,7 @@ import { IntelBusFwOps } from './intel-fw-ops.js';
 import type { NdRegion } from './region.js';
 import { BUS_CMD_NAMES } from './nd-cmd-desc.js';
 import { ScrubState } from './scrub.js';
+import { hibernateQuietExec } from './hibernate-quiet-exec.js';
 
 /** Bus command numbers (ND_CMD_*) by the names the commands attribute prints. */
 const BUS_CMD_BIT = Object.fromEntries(Object.entries(BUS_CMD_NAMES).map(([b, n]) => [n, Number(b)])) as Record<(typeof BUS_COMMAND_NAMES)[number], number>;
@@ -42,6 +43,8 @@ export class NvdimmBus implements NdDevice {
     clock: Clock,
   ) {
     this.name = `ndbus${id}`;
+    // Traces and injections name the bus as users know it.
+    platform.devName = this.name;
     this.cmdMask = platform.spec.nfit.commands.reduce((m, c) => m | (1 << BUS_CMD_BIT[c]), 0);
     this.fwOps = platform.activation ? new IntelBusFwOps(platform) : undefined;
     this.scrub = this.arsSupported ? new ScrubState(clock, platform.spec.nfit.initialScrubMs) : undefined;
@@ -103,14 +106,15 @@ const firmwareGroup: AttributeGroup<NvdimmBus> = {
       (b, buf, count) => {
         const ops = requireFwOps(b);
         // Capability is not consulted: "live" on a quiesce platform is the
-        // documented "assume the risk" override. ndsim cannot freeze the
-        // machine, so quiesce (hibernate_quiet_exec) runs the same activate.
-        if (!sysfsStreq(buf, 'live') && !sysfsStreq(buf, 'quiesce')) throw new KernelError('EINVAL');
+        // documented "assume the risk" override (core.c activate_store).
+        const quiesce = sysfsStreq(buf, 'quiesce');
+        if (!quiesce && !sysfsStreq(buf, 'live')) throw new KernelError('EINVAL');
         const state = ops.activateState();
         let rc: number;
         if (state === FWA_STATE.BUSY) rc = -ERRNO.EBUSY;
-        else if (state === FWA_STATE.ARMED || state === FWA_STATE.ARM_OVERFLOW) rc = ops.activate();
-        else rc = -ERRNO.ENXIO;
+        else if (state !== FWA_STATE.ARMED && state !== FWA_STATE.ARM_OVERFLOW) rc = -ERRNO.ENXIO;
+        else if (quiesce) rc = hibernateQuietExec(b.platform.machine, b.platform.tracer, () => ops.activate());
+        else rc = ops.activate();
         return settle(rc, count);
       },
       MODE.ADMIN_RW,

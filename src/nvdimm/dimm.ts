@@ -5,7 +5,7 @@ import { bitNames, hexAlt, hexDigits, hexPadded, line, tokenList } from '../kern
 import { sysfsStreq } from '../kernel/parse.js';
 import type { PlatformDimm } from '../platform/nfit-platform.js';
 import { NFIT_FLAG_NAMES } from '../topology/schema.js';
-import { MODE, ro, rw, settle, type AttributeGroup } from './attribute.js';
+import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
 import type { NvdimmBus } from './bus.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
@@ -41,6 +41,8 @@ export class Nvdimm implements NdDevice {
     readonly devt: DevT,
   ) {
     this.name = `nmem${id}`;
+    // Traces and injections name the DIMM as users know it.
+    platform.devName = this.name;
     this.cmdMask = platform.cmdMask;
     const spec = platform.spec;
     const hasFwOps = bus.fwOps !== undefined && spec.family === 0 && (spec.dsmMask & FW_ACTIVATE_FUNCTIONS) === FW_ACTIVATE_FUNCTIONS;
@@ -139,7 +141,10 @@ const firmwareGroup: AttributeGroup<Nvdimm> = {
         if (sysfsStreq(buf, 'arm')) arm = true;
         else if (sysfsStreq(buf, 'disarm')) arm = false;
         else throw new KernelError('EINVAL');
-        return settle(ops.arm(arm), count);
+        // dimm_devs.c activate_store: any non-negative arm() result is the whole write.
+        const rc = ops.arm(arm);
+        if (rc < 0) throw KernelError.fromErrno(-rc);
+        return count;
       },
       MODE.ADMIN_RW,
     ),

@@ -7,11 +7,11 @@ import { ERRNO } from '../kernel/errno.js';
 import { BUSINFO, BUS_ACTIVATE, ARM, DIMMINFO, FWA_CAP as PLATFORM_CAP, FWA_RESULT as PLATFORM_RESULT, FWA_STATE as PLATFORM_STATE, INTEL_BUS_FN, INTEL_FN } from '../platform/intel-payloads.js';
 import { NVDIMM_BUS_FAMILY_INTEL, NVDIMM_FAMILY_INTEL, type PlatformBus, type PlatformDimm } from '../platform/nfit-platform.js';
 import { build, decode } from '../platform/payload.js';
+import { IODEV_OS_IDLE } from '../platform/intel-bus-dsm.js';
 import { FWA_CAP, FWA_RESULT, FWA_STATE, type FwaCapability, type FwaResult, type FwaState, type NvdimmBusFwOps, type NvdimmFwOps } from './fw-ops.js';
 
-/** ND_INTEL_BUS_FWA_IODEV_FORCE_IDLE / _OS_IDLE */
+/** ND_INTEL_BUS_FWA_IODEV_FORCE_IDLE */
 const IODEV_FORCE_IDLE = 0;
-const IODEV_OS_IDLE = 1;
 
 export class IntelBusFwOps implements NvdimmBusFwOps {
   private state: FwaState = FWA_STATE.INVALID;
@@ -76,7 +76,7 @@ export class IntelBusFwOps implements NvdimmBusFwOps {
     const state = this.activateState();
     if (state !== FWA_STATE.ARMED && state !== FWA_STATE.ARM_OVERFLOW) return -ERRNO.ENXIO;
     const payload = build(BUS_ACTIVATE, { iodevState: this.noidle ? IODEV_OS_IDLE : IODEV_FORCE_IDLE });
-    const rc = this.bus.call(NVDIMM_BUS_FAMILY_INTEL, INTEL_BUS_FN.FW_ACTIVATE, payload);
+    const rc = this.bus.call(NVDIMM_BUS_FAMILY_INTEL, INTEL_BUS_FN.FW_ACTIVATE, payload, BUS_ACTIVATE.fields.status.offset);
     this.state = FWA_STATE.INVALID;
     this.count += 1;
     return rc;
@@ -145,6 +145,6 @@ export class IntelDimmFwOps implements NvdimmFwOps {
     }
     this.busOps.invalidateState();
     this.state = FWA_STATE.INVALID;
-    return this.dimm.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_ACTIVATE_ARM, build(ARM, { activateArm: arm ? 1 : 0 }));
+    return this.dimm.call(NVDIMM_FAMILY_INTEL, INTEL_FN.FW_ACTIVATE_ARM, build(ARM, { activateArm: arm ? 1 : 0 }), ARM.fields.status.offset);
   }
 }

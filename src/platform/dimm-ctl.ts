@@ -4,6 +4,7 @@
 // (tools/testing/nvdimm/test/nfit.c nfit_test_ctl) differ in which
 // functions come through which door and what they check.
 import { ERRNO } from '../kernel/errno.js';
+import { evaluate, type DsmCaller } from './dsm-evaluate.js';
 import type { DimmDsmContext } from './intel-dimm-dsm.js';
 import { INTEL_DIMM_DSM } from './intel-dimm-dsm.js';
 import { ND_CMD, ND_CMD_PKG, ND_CMD_PKG_RESERVED } from './nd-cmd-payloads.js';
@@ -12,7 +13,7 @@ import { decode, encode } from './payload.js';
 export const NVDIMM_FAMILY_INTEL = 0;
 
 /** What a ctl needs to know about the DIMM it serves. */
-export interface CtlDimm {
+export interface CtlDimm extends DsmCaller {
   readonly family: number | undefined;
   /** ND_CMD_* bits the DIMM accepts as classic ioctls (nvdimm->cmd_mask). */
   readonly cmdMask: number;
@@ -32,10 +33,10 @@ function intelFunction(dimm: CtlDimm, fn: number) {
 }
 
 /** The payload of an ND_CMD_CALL: size_in + size_out bytes after the header. */
-function callPayload(buf: Buffer): { fn: number; family: bigint; payload: Buffer } {
+function callPayload(buf: Buffer): { fn: number; family: bigint; payload: Buffer; sizeIn: number } {
   const pkg = decode(ND_CMD_PKG, buf);
   const end = Math.min(buf.length, ND_CMD_PKG.size + pkg.sizeIn + pkg.sizeOut);
-  return { fn: Number(pkg.command), family: pkg.family, payload: buf.subarray(ND_CMD_PKG.size, end) };
+  return { fn: Number(pkg.command), family: pkg.family, payload: buf.subarray(ND_CMD_PKG.size, end), sizeIn: pkg.sizeIn };
 }
 
 /** The label commands nfit_test serves only as classic ioctls, never through ND_CMD_CALL. */
@@ -44,37 +45,37 @@ const NFIT_TEST_CLASSIC = new Set<number>([ND_CMD.GET_CONFIG_SIZE, ND_CMD.GET_CO
 /** nfit_test_ctl() for a DIMM. */
 const nfitTestCtl: DimmCtl = (dimm, cmd, buf) => {
   if (cmd === ND_CMD.CALL) {
-    const { fn, family, payload } = callPayload(buf);
+    const { fn, family, payload, sizeIn } = callPayload(buf);
     if (dimm.family === undefined || family !== BigInt(dimm.family)) return -ERRNO.ENOTTY;
     // "ND_CMD_CALL only valid for nfit_test0" (a WARN, then -EINVAL).
     if (!dimm.ndCmdCall) return -ERRNO.EINVAL;
     const entry = NFIT_TEST_CLASSIC.has(fn) ? undefined : intelFunction(dimm, fn);
     if (!entry) return -ERRNO.ENOTTY;
-    return dimm.overrideReturnCode(fn, entry.handler(dimm.context, payload));
+    return dimm.overrideReturnCode(fn, evaluate(dimm, fn, entry, dimm.context, payload, sizeIn));
   }
   if (!((dimm.cmdMask >>> cmd) & 1) || !dimm.implements(cmd)) return -ERRNO.ENOTTY;
   const entry = NFIT_TEST_CLASSIC.has(cmd) ? intelFunction(dimm, cmd) : undefined;
   if (!entry) return -ERRNO.ENOTTY;
-  return dimm.overrideReturnCode(cmd, entry.handler(dimm.context, buf));
+  return dimm.overrideReturnCode(cmd, evaluate(dimm, cmd, entry, dimm.context, buf, null));
 };
 
 /** acpi_nfit_ctl() for a DIMM: every function in dsm_mask, through either door. */
 const acpiCtl: DimmCtl = (dimm, cmd, buf) => {
   let fn = cmd;
   let payload = buf;
+  let sizeIn: number | null = null;
   if (cmd === ND_CMD.CALL) {
     const call = callPayload(buf);
     if (dimm.family === undefined || call.family !== BigInt(dimm.family)) return -ERRNO.ENOTTY;
     const { offset, length } = ND_CMD_PKG_RESERVED;
     if (buf.subarray(offset, offset + length).some((b) => b !== 0)) return -ERRNO.EINVAL;
-    fn = call.fn;
-    payload = call.payload;
+    ({ fn, payload, sizeIn } = call);
   }
   if (!dimm.implements(fn)) return -ERRNO.ENOTTY;
   const entry = intelFunction(dimm, fn);
   // A function the firmware lists but cannot evaluate: _DSM fails, -EINVAL.
   if (!entry) return -ERRNO.EINVAL;
-  const rc = entry.handler(dimm.context, payload);
+  const rc = evaluate(dimm, fn, entry, dimm.context, payload, sizeIn);
   if (rc < 0 || cmd !== ND_CMD.CALL) return rc;
   // The firmware filled the whole output; ND_CMD_CALL itself returns 0.
   encode(ND_CMD_PKG, buf, { fwSize: decode(ND_CMD_PKG, buf).sizeOut });

@@ -4,6 +4,8 @@
 // last_activate).
 import type { Clock } from '../clock/clock.js';
 import type { FirmwareUpdateSpec } from '../topology/schema.js';
+import type { Tracer } from '../trace/tracer.js';
+import { FWA_RESULT } from './intel-payloads.js';
 
 export type FwUpdateState = 'new' | 'in_progress' | 'verify' | 'updated';
 
@@ -22,7 +24,6 @@ export const FW_STATUS = {
 } as const;
 
 export class DimmFirmware {
-  state: FwUpdateState = 'new';
   context = 0;
   sizeReceived = 0;
   private verifyDeadline = 0;
@@ -32,11 +33,28 @@ export class DimmFirmware {
   missedActivate = false;
   /** Sequence number of the bus activation this DIMM last took part in (0: none). */
   lastActivate = 0;
+  /** DIMM info result code of that activation, unless it missed it (not staged). */
+  activationResult: number = FWA_RESULT.SUCCESS;
+  /** The verify does not complete before this time (ms; `ndsim inject stall-verify`). */
+  verifyStalledUntil = -Infinity;
+  private state_: FwUpdateState = 'new';
 
   constructor(
     readonly spec: FirmwareUpdateSpec,
     private readonly clock: Clock,
+    /** The name traces use for this DIMM. */
+    private readonly name: () => string,
+    private readonly tracer: Tracer,
   ) {}
+
+  /** The update state machine; every transition is traced. */
+  get state(): FwUpdateState {
+    return this.state_;
+  }
+  set state(next: FwUpdateState) {
+    if (next !== this.state_) this.tracer.emit('state', `${this.name()}: firmware update ${this.state_} -> ${next}`, { dimm: this.name(), from: this.state_, to: next });
+    this.state_ = next;
+  }
 
   /**
    * nd_intel_test_start_update. When busy, nfit_test writes only the status
@@ -92,7 +110,7 @@ export class DimmFirmware {
         return { status: FW_STATUS.ABORTED_OR_SEQUENCE, updatedFwRev: 0n };
       case 'verify':
         // time_is_after_jiffies64(end_time): still verifying until the deadline has passed.
-        if (this.clock.now() < this.verifyDeadline) return { status: FW_STATUS.ALREADY_DONE_OR_BUSY, updatedFwRev: 0n };
+        if (this.clock.now() < Math.max(this.verifyDeadline, this.verifyStalledUntil)) return { status: FW_STATUS.ALREADY_DONE_OR_BUSY, updatedFwRev: 0n };
         this.state = 'updated';
         this.missedActivate = false;
         this.version = this.spec.stagedVersion;

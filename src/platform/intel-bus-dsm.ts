@@ -2,7 +2,10 @@
 import type { BusActivation } from './bus-activation.js';
 import { withLayout, type DsmTable } from './dsm-table.js';
 import { BUS_ACTIVATE, BUSINFO, INTEL_BUS_FN } from './intel-payloads.js';
-import { encode } from './payload.js';
+import { decode, encode } from './payload.js';
+
+/** ND_INTEL_BUS_FWA_IODEV_OS_IDLE: the OS vouches that devices are idle. */
+export const IODEV_OS_IDLE = 1;
 
 export interface BusDsmContext {
   readonly activation: BusActivation;
@@ -21,8 +24,8 @@ export const INTEL_BUS_DSM: DsmTable<BusDsmContext> = new Map([
           state: info.state,
           capability: info.capability,
           activateTmo: info.activateTmo,
-          cpuQuiesceTmo: info.activateTmo,
-          ioQuiesceTmo: info.activateTmo,
+          cpuQuiesceTmo: info.cpuQuiesceTmo,
+          ioQuiesceTmo: info.ioQuiesceTmo,
           maxQuiesceTmo: info.maxQuiesceTmo,
         });
         return 0;
@@ -33,9 +36,10 @@ export const INTEL_BUS_DSM: DsmTable<BusDsmContext> = new Map([
     INTEL_BUS_FN.FW_ACTIVATE,
     {
       name: 'fw_activate',
-      // The iodev_state input is accepted and ignored, as nfit_test does.
+      // nfit_test ignores iodev_state; a platform may refuse OS_IDLE (status NOIDLE).
       handler: withLayout(BUS_ACTIVATE, ({ activation }, p) => {
-        encode(BUS_ACTIVATE, p, { status: activation.activate() });
+        const iodev = decode(BUS_ACTIVATE, p).iodevState === IODEV_OS_IDLE ? 'os_idle' : 'force_idle';
+        encode(BUS_ACTIVATE, p, { status: activation.activate(iodev) });
         return 0;
       }),
     },

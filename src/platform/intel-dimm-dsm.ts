@@ -1,7 +1,7 @@
 // The Intel DIMM DSM functions the simulated platform implements, as
 // nfit_test answers them (tools/testing/nvdimm/test/nfit.c, nfit_test_ctl).
 import { ERRNO } from '../kernel/errno.js';
-import type { BusActivation } from './bus-activation.js';
+import type { ActivationMember, BusActivation } from './bus-activation.js';
 import type { DimmFirmware } from './dimm-firmware.js';
 import { withLayout, type DsmTable } from './dsm-table.js';
 import {
@@ -31,6 +31,8 @@ export interface DimmDsmContext {
   /** Absent on a DIMM without a label area. */
   readonly labels: LabelArea | undefined;
   readonly smart: SmartHealth;
+  /** The DIMM as the bus's activation engine knows it. */
+  readonly member: ActivationMember;
 }
 
 /** Status 3: invalid input parameter. */
@@ -224,10 +226,10 @@ export const INTEL_DIMM_DSM: DsmTable<DimmDsmContext> = new Map([
     INTEL_FN.FW_ACTIVATE_ARM,
     {
       name: 'fw_activate_arm',
-      handler: withLayout(ARM, ({ firmware, activation }, p) => {
+      handler: withLayout(ARM, ({ member, activation }, p) => {
         if (!activation) return -ERRNO.ENOTTY;
         // ND_INTEL_DIMM_FWA_ARM is 1; no validation: arming an unstaged DIMM is allowed.
-        firmware.armed = decode(ARM, p).activateArm === 1;
+        activation.arm(member, decode(ARM, p).activateArm === 1);
         encode(ARM, p, { status: 0 });
         return 0;
       }),

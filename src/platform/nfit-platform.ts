@@ -3,10 +3,14 @@
 // talks to it only through DSM calls and the NFIT data, as the kernel does.
 import type { Clock } from '../clock/clock.js';
 import { ERRNO } from '../kernel/errno.js';
-import type { BusSpec, DimmSpec, Topology } from '../topology/schema.js';
-import { ActivationTimeline, BusActivation } from './bus-activation.js';
+import type { ActivationOutcome, BusSpec, DimmSpec, Topology } from '../topology/schema.js';
+import { Tracer } from '../trace/tracer.js';
+import { ActivationTimeline, BusActivation, type ActivationMember } from './bus-activation.js';
 import { DimmFirmware } from './dimm-firmware.js';
 import { DIMM_CTL, NVDIMM_FAMILY_INTEL, type CtlDimm } from './dimm-ctl.js';
+import { evaluate } from './dsm-evaluate.js';
+import { DsmFaults } from './dsm-faults.js';
+import { Machine } from './machine.js';
 import { INTEL_BUS_DSM } from './intel-bus-dsm.js';
 import type { DimmDsmContext } from './intel-dimm-dsm.js';
 import { LabelArea } from './label-area.js';
@@ -29,7 +33,7 @@ function dimmCmdMask(spec: DimmSpec): number {
   return mask;
 }
 
-export class PlatformDimm implements CtlDimm {
+export class PlatformDimm implements CtlDimm, ActivationMember {
   readonly firmware: DimmFirmware;
   readonly labels: LabelArea | undefined;
   readonly smart = new SmartHealth();
@@ -41,6 +45,12 @@ export class PlatformDimm implements CtlDimm {
   failCmdCode = 0;
   /** Security state as the firmware reports it (nfit_test's dimm_sec_info). */
   security: DimmSpec['security'];
+  /** Faults injected into this DIMM's DSM functions. */
+  readonly faults = new DsmFaults();
+  /** An outcome injected for the next activations, over the topology's. */
+  forcedOutcome: ActivationOutcome | 'not_staged' | undefined;
+  /** The nmemN name libnvdimm gave the DIMM, once registered. */
+  devName: string | undefined;
 
   constructor(
     readonly spec: DimmSpec,
@@ -49,12 +59,23 @@ export class PlatformDimm implements CtlDimm {
     readonly bus: PlatformBus,
     clock: Clock,
   ) {
-    this.firmware = new DimmFirmware(spec.firmware, clock);
+    this.firmware = new DimmFirmware(spec.firmware, clock, () => this.name, bus.tracer);
     const area = spec.labelArea;
     this.labels = area ? new LabelArea(area.size, area.maxXfer, area.initial) : undefined;
     this.security = spec.security;
     this.cmdMask = dimmCmdMask(spec);
-    this.context = { firmware: this.firmware, activation: bus.activation, labels: this.labels, smart: this.smart };
+    this.context = { firmware: this.firmware, activation: bus.activation, labels: this.labels, smart: this.smart, member: this };
+  }
+
+  get name(): string {
+    return this.devName ?? `dimm 0x${this.handle.toString(16)}`;
+  }
+  get tracer(): Tracer {
+    return this.bus.tracer;
+  }
+
+  outcome(): ActivationOutcome | 'not_staged' {
+    return this.forcedOutcome ?? this.spec.activationOutcome;
   }
 
   get handle(): number {
@@ -82,11 +103,11 @@ export class PlatformDimm implements CtlDimm {
   /**
    * A kernel-internal DSM call (intel.c builds an nd_cmd_pkg and goes
    * through the same ctl): 0 or a negative errno, the payload holding
-   * input then output bytes.
+   * `sizeIn` input bytes then the output.
    */
-  call(family: number, fn: number, payload: Buffer): number {
+  call(family: number, fn: number, payload: Buffer, sizeIn = 0): number {
     const buf = Buffer.alloc(ND_CMD_PKG.size + payload.length);
-    encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn: 0, sizeOut: payload.length });
+    encode(ND_CMD_PKG, buf, { family: BigInt(family), command: BigInt(fn), sizeIn, sizeOut: payload.length - sizeIn });
     payload.copy(buf, ND_CMD_PKG.size);
     const rc = this.ctl(ND_CMD.CALL, buf);
     buf.copy(payload, 0, ND_CMD_PKG.size);
@@ -96,22 +117,36 @@ export class PlatformDimm implements CtlDimm {
   /** nfit.c override_return_code(): the test hook wins after the function ran. */
   overrideReturnCode(fn: number, rc: number): number {
     if (this.bus.spec.nfit.ctl !== 'nfit_test') return rc;
-    if ((this.failCmd >> BigInt(fn)) & 1n) return this.failCmdCode !== 0 ? this.failCmdCode : -ERRNO.EIO;
-    return rc;
+    if (!((this.failCmd >> BigInt(fn)) & 1n)) return rc;
+    const forced = this.failCmdCode !== 0 ? this.failCmdCode : -ERRNO.EIO;
+    this.tracer.emit('inject', `${this.name} fn ${fn}: nfit_test fail_cmd turns rc ${rc} into ${forced}`, { device: this.name, fn, rc, forced });
+    return forced;
   }
 }
 
 export class PlatformBus {
   readonly dimms: PlatformDimm[] = [];
   readonly activation: BusActivation | undefined;
+  /** Faults injected into the bus's (root device's) DSM functions. */
+  readonly faults = new DsmFaults();
+  /** The ndbusN name libnvdimm gave the bus, once registered. */
+  devName: string | undefined;
 
   constructor(
     readonly spec: BusSpec,
     readonly index: number,
     timeline: ActivationTimeline,
     clock: Clock,
+    readonly machine: Machine,
+    readonly tracer: Tracer,
   ) {
-    this.activation = spec.activation ? new BusActivation(spec.activation, () => this.dimms.map((d) => d.firmware), timeline, clock) : undefined;
+    this.activation = spec.activation
+      ? new BusActivation(() => this.name, spec.activation, () => this.dimms, timeline, clock, machine, tracer)
+      : undefined;
+  }
+
+  get name(): string {
+    return this.devName ?? `bus ${this.index}`;
   }
 
   /** Families the bus answers ND_CMD_CALL for (nd_desc->bus_family_mask). */
@@ -133,15 +168,15 @@ export class PlatformBus {
     if (cmd !== ND_CMD.CALL) return -ERRNO.ENOTTY;
     const pkg = decode(ND_CMD_PKG, buf);
     const payload = buf.subarray(ND_CMD_PKG.size, Math.min(buf.length, ND_CMD_PKG.size + pkg.sizeIn + pkg.sizeOut));
-    return this.call(Number(pkg.family), Number(pkg.command), payload);
+    return this.call(Number(pkg.family), Number(pkg.command), payload, pkg.sizeIn);
   }
 
-  /** Evaluate a bus-level DSM (root device) function. */
-  call(family: number, fn: number, payload: Buffer): number {
+  /** Evaluate a bus-level DSM (root device) function; the output starts after `sizeIn` bytes. */
+  call(family: number, fn: number, payload: Buffer, sizeIn = 0): number {
     if (family === NVDIMM_BUS_FAMILY_INTEL && this.activation) {
       const entry = INTEL_BUS_DSM.get(fn);
       if (!entry) return -ERRNO.ENOTTY;
-      return entry.handler({ activation: this.activation }, payload);
+      return evaluate(this, fn, entry, { activation: this.activation }, payload, sizeIn);
     }
     return -ERRNO.ENOTTY;
   }
@@ -153,15 +188,18 @@ export class PlatformBus {
 
 export class NfitPlatform {
   readonly buses: PlatformBus[];
+  readonly machine: Machine;
 
   constructor(
     readonly topology: Topology,
     readonly clock: Clock,
+    readonly tracer: Tracer = new Tracer(() => clock.now()),
   ) {
     const timeline = new ActivationTimeline();
+    this.machine = new Machine(topology.machine, tracer);
     let slot = 0;
     this.buses = topology.buses.map((spec, index) => {
-      const bus = new PlatformBus(spec, index, timeline, clock);
+      const bus = new PlatformBus(spec, index, timeline, clock, this.machine, tracer);
       for (const d of spec.dimms) bus.dimms.push(new PlatformDimm(d, slot++, bus, clock));
       return bus;
     });

@@ -2,7 +2,8 @@
 // open checks the attribute's show/store (EACCES even for root), a read
 // from offset 0 runs show() afresh (later offsets read the same snapshot,
 // like seq_file), each write() runs store() and returns its count or errno.
-import { KernelError } from '../kernel/errno.js';
+import { errnoName, KernelError } from '../kernel/errno.js';
+import type { Tracer } from '../trace/tracer.js';
 import { kernfsOrder } from './kernfs-order.js';
 import { lookup, type AttrNode, type DirNode, type Node } from './node.js';
 
@@ -13,11 +14,13 @@ export interface FileStat {
   rdev: number;
 }
 
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
+/** st_mode file-type bits (include/uapi/linux/stat.h). */
+export const S_IFMT = 0o170000;
+export const S_IFDIR = 0o040000;
+export const S_IFREG = 0o100000;
+export const S_IFLNK = 0o120000;
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
 const O_RDWR = 2;
@@ -32,6 +35,7 @@ export function encodeDev(major: number, minor: number): number {
 
 interface OpenFile {
   node: AttrNode;
+  path: string;
   snapshot: Buffer | undefined;
 }
 
@@ -44,7 +48,10 @@ export class SysfsVfs {
   private readonly open_ = new Map<number, OpenFile>();
   private nextHandle = 1;
 
-  constructor(private readonly source: TreeSource) {}
+  constructor(
+    private readonly source: TreeSource,
+    private readonly tracer?: Tracer,
+  ) {}
 
   private node(path: string): Node {
     return lookup(this.source.tree(), path);
@@ -87,7 +94,7 @@ export class SysfsVfs {
     // kernfs_fop_open(): no show → no reading, no store → no writing, for root too.
     if ((reads && !n.show) || (writes && !n.store)) throw new KernelError('EACCES');
     const handle = this.nextHandle++;
-    this.open_.set(handle, { node: n, snapshot: undefined });
+    this.open_.set(handle, { node: n, path, snapshot: undefined });
     return handle;
   }
 
@@ -100,7 +107,10 @@ export class SysfsVfs {
   read(handle: number, length: number, position: number): Buffer {
     const f = this.file(handle);
     if (!f.node.show) throw new KernelError('EACCES');
-    if (position === 0 || !f.snapshot) f.snapshot = Buffer.from(f.node.show(), 'latin1');
+    if (position === 0 || !f.snapshot) {
+      const show = f.node.show;
+      f.snapshot = this.traced(f, 'read', () => Buffer.from(show(), 'latin1'), (b) => quote(b));
+    }
     return f.snapshot.subarray(position, position + length);
   }
 
@@ -109,7 +119,22 @@ export class SysfsVfs {
     if (!f.node.store) throw new KernelError('EACCES');
     // A zero-length write never reaches store() (kernfs_fop_write_iter).
     if (data.length === 0) return 0;
-    return f.node.store(data);
+    const store = f.node.store;
+    return this.traced(f, 'write', () => store(data), (n) => `${quote(data)} = ${n}`);
+  }
+
+  /** Run a show or store, tracing its outcome (the errno when it throws). */
+  private traced<T>(f: OpenFile, op: 'read' | 'write', run: () => T, describe: (r: T) => string): T {
+    if (!this.tracer?.wants('sysfs')) return run();
+    try {
+      const r = run();
+      this.tracer.emit('sysfs', `${op} ${f.path}: ${describe(r)}`, { op, path: f.path, ok: true });
+      return r;
+    } catch (e) {
+      const name = e instanceof KernelError ? (errnoName(e.errno) ?? String(e.errno)) : 'EIO';
+      this.tracer.emit('sysfs', `${op} ${f.path}: -${name}`, { op, path: f.path, ok: false, errno: name });
+      throw e;
+    }
   }
 
   release(handle: number): void {
@@ -122,4 +147,17 @@ export class SysfsVfs {
     if (n.kind === 'dir') throw new KernelError('EISDIR');
     if (n.kind !== 'attr' || !n.store) throw new KernelError('EACCES');
   }
+}
+
+/** Bytes as a C-style quoted string: "arm\n\0". */
+function quote(b: Buffer): string {
+  let out = '';
+  for (const c of b.subarray(0, 256)) {
+    if (c === 0x0a) out += '\\n';
+    else if (c === 0) out += '\\0';
+    else if (c === 0x22 || c === 0x5c) out += `\\${String.fromCharCode(c)}`;
+    else if (c < 0x20 || c > 0x7e) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += String.fromCharCode(c);
+  }
+  return `"${out}${b.length > 256 ? '...' : ''}"`;
 }

@@ -2,8 +2,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode } from 'yaml';
 import { topologySchema, type Topology } from './schema.js';
+import { describeIssue, readYaml, YamlSourceError, type YamlSource } from './yaml-source.js';
 
 export class TopologyError extends Error {}
 
@@ -12,33 +12,15 @@ export const TOPOLOGY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const DEFAULT_TOPOLOGY = 'nfit_test';
 
 export function parseTopology(text: string, file: string): Topology {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
-  const where = (offset: number | undefined) => {
-    if (offset === undefined) return `${file}`;
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new TopologyError(`${where(e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`);
+  let source: YamlSource;
+  try {
+    source = readYaml(text, file);
+  } catch (e) {
+    throw e instanceof YamlSourceError ? new TopologyError(e.message) : e;
   }
-  const result = topologySchema.safeParse(doc.toJS());
+  const result = topologySchema.safeParse(source.data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  // zod reports an unknown key on its parent object; name (and point at) the key itself.
-  const issuePath = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
-  // Point at the deepest node that exists on the issue's path.
-  let path = issuePath.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  let node: unknown = undefined;
-  while (path.length > 0) {
-    node = doc.getIn(path, true);
-    if (isNode(node)) break;
-    path = path.slice(0, -1);
-  }
-  const offset = isNode(node) && node.range ? node.range[0] : undefined;
-  const field = issuePath.length > 0 ? issuePath.map(String).join('.') : '(top level)';
-  throw new TopologyError(`${where(offset)}: ${field}: ${issue.message}`);
+  throw new TopologyError(describeIssue(source, result.error.issues[0]!));
 }
 
 /** NAME of a built-in topology, or a path to a YAML file. */

@@ -2,6 +2,7 @@
 // declare. Everything the kernel derives (device names, commands of a DIMM,
 // interleave-set cookies, label geometry) is computed, not listed here.
 import { z } from 'zod';
+import { ERRNO, type ErrnoName } from '../kernel/errno.js';
 
 /** A 64-bit quantity: a YAML integer, or a string in C notation for values past 2^53. */
 const u64 = z
@@ -13,6 +14,9 @@ const u8 = z.number().int().min(0).max(0xff);
 
 /** Bits of the NFIT memory-device state flags (ACPI 6.x, table 5-134), by the names nfit/flags prints. */
 export const NFIT_FLAG_NAMES = ['save_fail', 'restore_fail', 'flush_fail', 'not_armed', 'smart_event', 'smart_notify', 'map_fail'] as const;
+/** A DIMM's answer to an activation it took part in (DIMM info result codes 2-7). */
+export const ACTIVATION_OUTCOMES = ['success', 'need_reset', 'media_failed', 'abort', 'not_supported', 'error'] as const;
+
 export const BUS_COMMAND_NAMES = ['ars_cap', 'ars_start', 'ars_status', 'clear_error', 'cmd_call'] as const;
 
 const platformParent = z.strictObject({
@@ -84,6 +88,8 @@ const dimm = z.strictObject({
    */
   ndCmdCall: z.boolean().default(true),
   firmware: firmwareUpdate.default(firmwareUpdate.parse({})),
+  /** How this DIMM answers an activation it is armed for, once its image has verified. */
+  activationOutcome: z.enum(ACTIVATION_OUTCOMES).default('success'),
 });
 
 const mapping = z.strictObject({
@@ -106,12 +112,71 @@ const region = z.strictObject({
   targetNode: z.number().int().nullable().default(0),
 });
 
+/** Businfo capability bits (ND_INTEL_BUS_FWA_CAP_*); none of the quiesce bits: firmware/ hidden, "requires a platform reset". */
+export const ACTIVATION_CAPABILITIES = ['fwquiesce', 'osquiesce', 'reset'] as const;
+
 const activation = z.strictObject({
-  /** Capability bits the platform reports in businfo: FWQUIESCE, OSQUIESCE, RESET. */
-  capability: z.array(z.enum(['fwquiesce', 'osquiesce', 'reset'])).min(1),
-  maxQuiesceUs: z.number().int().positive().default(3_000_000),
-  dimmQuiesceUs: z.number().int().nonnegative().default(1_000_000),
+  /** Capability bits the platform reports in businfo: FWQUIESCE → "quiesce", else OSQUIESCE → "live", else absent. */
+  capability: z.array(z.enum(ACTIVATION_CAPABILITIES)),
+  /** businfo activate_tmo: this much per armed DIMM (µs). */
+  activateTmoUs: z.number().int().nonnegative().default(1_000_000),
+  /** businfo cpu_quiesce_tmo / io_quiesce_tmo per armed DIMM (µs); default: activateTmoUs. */
+  cpuQuiesceTmoUs: z.number().int().nonnegative().optional(),
+  ioQuiesceTmoUs: z.number().int().nonnegative().optional(),
+  /** businfo max_quiesce_tmo (µs): more than this armed → "overflow". */
+  maxQuiesceTmoUs: z.number().int().positive().default(3_000_000),
+  /** The bus reads busy for this long after an activation. */
   busyMs: z.number().int().nonnegative().default(3000),
+  /**
+   * Whether the platform honours iodev_state OS_IDLE (the OS vouches that
+   * devices are idle; nfit/firmware_activate_noidle = Y). false: such an
+   * activation is refused with status NOIDLE and nothing changes.
+   */
+  noidle: z.boolean().default(true),
+  /**
+   * What the platform does when a device still doing DMA cannot stretch its
+   * PCIe completion timeout over the quiesce: refuse the activation (status
+   * ABORT, every armed DIMM's result "fail"), or go through and let the
+   * device take the completion timeout.
+   */
+  onCompletionTimeout: z.enum(['abort', 'proceed']).default('abort'),
+});
+
+/**
+ * The rest of the machine, as the freeze of a "quiesce" activation
+ * (kernel/power/hibernate.c hibernate_quiet_exec) and the platform's
+ * quiesce rules see it.
+ */
+const processActor = z.strictObject({
+  name: z.string().min(1),
+  /** A kernel thread is frozen by freeze_kernel_threads, after the user tasks. */
+  kernelThread: z.boolean().default(false),
+  /** false: the task never reaches the refrigerator (uninterruptible sleep) → freezing fails EBUSY. */
+  freezable: z.boolean().default(true),
+  /** Longest stall the task tolerates on its I/O (µs); a longer quiesce is a missed deadline. */
+  ioDeadlineUs: z.number().int().positive().optional(),
+});
+
+const deviceActor = z.strictObject({
+  name: z.string().min(1),
+  /** Whether the device masters DMA into memory. */
+  dma: z.boolean().default(true),
+  /**
+   * The driver's freeze callback: "ok" stops the device's DMA, "keeps-dma"
+   * succeeds but the device keeps transferring (an RDMA adapter serving
+   * remote peers), "fails" returns freezeErrno and aborts the freeze.
+   */
+  freeze: z.enum(['ok', 'keeps-dma', 'fails']).default('ok'),
+  freezeErrno: z.enum(Object.keys(ERRNO) as [ErrnoName, ...ErrnoName[]]).default('EBUSY'),
+  /** PCIe: the longest completion timeout the device can be programmed to (µs). */
+  completionTimeoutUs: z.number().int().positive().optional(),
+});
+
+const machine = z.strictObject({
+  /** Another hibernation or a /dev/snapshot user holds hibernation: hibernate_acquire fails EBUSY. */
+  hibernationBusy: z.boolean().default(false),
+  processes: z.array(processActor).default([]),
+  devices: z.array(deviceActor).default([]),
 });
 
 const bus = z.strictObject({
@@ -148,6 +213,7 @@ export const topologySchema = z
      * region ids; block minors and diskseq follow it. Default: region order.
      */
     blockDeviceOrder: z.array(z.number().int().nonnegative()).optional(),
+    machine: machine.default(machine.parse({})),
   })
   .superRefine((topo, ctx) => {
     topo.buses.forEach((b, bi) => {
@@ -172,3 +238,5 @@ export type DimmSpec = BusSpec['dimms'][number];
 export type RegionSpec = BusSpec['regions'][number];
 export type FirmwareUpdateSpec = DimmSpec['firmware'];
 export type ActivationSpec = NonNullable<BusSpec['activation']>;
+export type MachineSpec = Topology['machine'];
+export type ActivationOutcome = DimmSpec['activationOutcome'];

@@ -2,7 +2,7 @@
 // inside, in both sandbox modes; exit statuses and signals handed back;
 // the fake modprobe; nothing left mounted or on disk afterwards.
 import { spawn } from 'node:child_process';
-import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +12,13 @@ import { runProcess, type Outcome } from './sandbox.js';
 
 const CLI = join(REPO, 'bin/ndsim.js');
 
-const ndsim = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> => runProcess(process.execPath, [CLI, ...args], { ...process.env, ...env });
+/** A private TMPDIR for every run here, so that runs of other test files cannot look like leftovers of ours. */
+let tmp = '';
+const ndsim = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> => runProcess(process.execPath, [CLI, ...args], { ...process.env, TMPDIR: tmp, ...env });
 
 async function leftovers(): Promise<string[]> {
-  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').filter((l) => l.includes('ndsim-run-'));
-  const dirs = (await readdir(tmpdir())).filter((d) => d.startsWith('ndsim-run-'));
-  return [...mounts, ...dirs];
+  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').filter((l) => l.includes(tmp));
+  return [...mounts, ...(await readdir(tmp))];
 }
 
 interface ListedBus {
@@ -27,14 +28,14 @@ interface ListedBus {
 }
 
 describe('ndsim run', () => {
-  let before: string[];
   let scratch: string;
   beforeAll(async () => {
-    before = await leftovers();
     scratch = await mkdtemp(join(tmpdir(), 'ndsim-runtest-'));
+    tmp = join(scratch, 'tmp');
+    await mkdir(tmp);
   });
   afterAll(async () => {
-    expect(await leftovers()).toEqual(before);
+    expect(await leftovers()).toEqual([]);
     await rm(scratch, { recursive: true, force: true });
   });
 
@@ -100,7 +101,7 @@ describe('ndsim run', () => {
 
 describe('ndsim shell', () => {
   it('runs $SHELL inside the simulation and exits with its status', async () => {
-    const child = spawn(process.execPath, [CLI, 'shell'], { env: { ...process.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'shell'], { env: { ...process.env, TMPDIR: tmp, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);

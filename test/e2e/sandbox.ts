@@ -22,6 +22,7 @@ export interface Outcome {
 export interface Simulation {
   readonly daemon: Daemon;
   readonly socket: string;
+  readonly control: string;
   run(argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<Outcome>;
   stop(): Promise<void>;
 }
@@ -29,15 +30,17 @@ export interface Simulation {
 export async function startSimulation(mode: Mode, topology = 'nfit_test', clock: 'virtual' | 'real' = 'virtual'): Promise<Simulation> {
   const dir = await mkdtemp(join(tmpdir(), 'ndsim-e2e-'));
   const socket = join(dir, 'ioctl.sock');
-  const daemon = await startDaemon(topology, clock, ['--socket', socket]);
+  const control = join(dir, 'control.sock');
+  const daemon = await startDaemon(topology, clock, ['--socket', socket, '--control', control]);
   const run = (argv: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const s = sandboxed(daemon.mnt, socket, argv, mode === 'namespace');
+    const s = sandboxed({ root: daemon.mnt, socket, control }, argv, mode === 'namespace');
     if (s.mode !== mode) throw new Error(`wanted ${mode}, the sandbox gave ${s.mode}`);
     return runProcess(s.file, s.args, { ...s.env, ...extraEnv });
   };
   return {
     daemon,
     socket,
+    control,
     run,
     stop: async () => {
       await daemon.stop();

@@ -74,9 +74,9 @@ export function errnoOf(fn: () => unknown): number {
   throw new Error('expected a KernelError, but the call succeeded');
 }
 
-/** The nfit_test simulation with its clock typed as the virtual clock it is. */
-export function makeSimulation(): Simulation & { clock: VirtualClock } {
-  const sim = createSimulation('nfit_test', 'virtual');
+/** A simulation (nfit_test unless named) with its clock typed as the virtual clock it is. */
+export function makeSimulation(topology = 'nfit_test'): Simulation & { clock: VirtualClock } {
+  const sim = createSimulation(topology, 'virtual');
   if (!(sim.clock instanceof VirtualClock)) throw new Error('expected a virtual clock');
   return sim as Simulation & { clock: VirtualClock };
 }
