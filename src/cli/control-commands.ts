@@ -65,7 +65,7 @@ export const injectCommand: CommandModule<object, ControlArgs> = {
       )
       .command(
         'busy <bus> <ms>',
-        'Hold the platform busy for MS milliseconds: DIMM firmware/activate reads "busy" and arming fails EBUSY (the bus file keeps the kernel\'s cached state until an arm or activation)',
+        'Hold the platform busy for MS milliseconds: activations answer BUSY; arming fails EBUSY and firmware/activate reads "busy" once the kernel asks the platform again (intel.c caches the state until an arm or activation)',
         (c) => c.positional('bus', { type: 'string', demandOption: true }).positional('ms', { type: 'number', demandOption: true }),
         async (a) => send(a, { kind: 'busy', bus: a.bus, ms: a.ms }),
       )

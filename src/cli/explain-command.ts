@@ -22,7 +22,7 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
     y
       .positional('path', { type: 'string', demandOption: true, describe: 'e.g. /sys/bus/nd/devices/ndbus0/firmware/activate' })
       .option('control', { type: 'string', describe: 'Control socket of a running instance (default: $NDSIM_CONTROL)' })
-      .option('topology', { alias: 't', type: 'string', describe: `Without a running instance: explain a fresh one of this topology (default ${DEFAULT_TOPOLOGY})` })
+      .option('topology', { alias: 't', type: 'string', describe: `Explain a fresh simulation of this topology instead of a running instance (the default without one: ${DEFAULT_TOPOLOGY})` })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     const control = argv.topology === undefined ? (argv.control ?? process.env['NDSIM_CONTROL']) : undefined;

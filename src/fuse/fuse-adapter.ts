@@ -75,17 +75,25 @@ export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsnam
     chown: (_path, _uid, _gid, cb) => cb(-ERRNO.EPERM),
     utimens: (_path, _a, _m, cb) => cb(0),
   };
+  // fuse-native turns on libfuse's per-request dump for any DEBUG with a
+  // "*" (DEBUG=ndsim:* included). `debug` has read DEBUG already, so only
+  // an explicit fuse-bindings request keeps it.
+  if (!/fuse-bindings/.test(process.env['DEBUG'] ?? '')) delete process.env['DEBUG'];
   const fuse = new Fuse(mountpoint, ops, {
     force: true,
     mkdir: true,
     autoUnmount: true,
     defaultPermissions: true,
-    directIO: true,
     // Strings: fuse-native drops a numeric 0 option as unset.
     attrTimeout: '0',
     entryTimeout: '0',
     fsname: opts.fsname ?? 'ndsim',
-    subtype: 'ndsim',
+    // libfuse's direct_io: every read reaches show() with the caller's own
+    // size and a failing one fails that read, as on sysfs, instead of going
+    // through the page cache (which retries a failed read once). fuse-native
+    // has no option for it; it joins its -o options with commas, so it
+    // rides on the last one.
+    subtype: 'ndsim,direct_io',
   });
   await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(new Error(`cannot mount FUSE at ${mountpoint}: ${err.message}`)) : resolve())));
   debug('mounted at %s', mountpoint);

@@ -47,6 +47,7 @@ function freezeDevices(m: Machine, log: (text: string) => void): number {
       log(`${d.spec.name} failed to freeze: error -${ERRNO[d.spec.freezeErrno]}`);
       // dpm_suspend fails; hibernate_quiet_exec goes to dpm_resume for the devices already frozen.
       thawDevices(m);
+      log('dpm_resume(PMSG_THAW)');
       return -ERRNO[d.spec.freezeErrno];
     }
     d.frozen = true;
@@ -91,7 +92,12 @@ export function hibernateQuietExec(machine: Machine, tracer: Tracer, fn: () => n
   }
   if (error === 0) {
     log('run: firmware activate');
-    error = fn();
+    machine.frozen = true;
+    try {
+      error = fn();
+    } finally {
+      machine.frozen = false;
+    }
   }
   for (const step of SEQUENCE.slice(0, done).reverse()) {
     if (!step.undo) continue;

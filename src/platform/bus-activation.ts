@@ -133,7 +133,7 @@ export class BusActivation {
   activate(iodevState: 'force_idle' | 'os_idle'): number {
     const info = this.info();
     const armed = this.members().filter((m) => m.firmware.armed);
-    const frozen = this.machine.processes.some((p) => p.frozen);
+    const frozen = this.machine.frozen;
     const quiesceUs = Number(info.activateTmo);
     let status = 0;
     if (info.state === FWA_STATE.BUSY) status = BUS_FWA_STATUS.BUSY;
@@ -153,18 +153,19 @@ export class BusActivation {
 
     const seq = this.timeline.mark(this.clock.now());
     const aborted = status === BUS_FWA_STATUS.ABORT;
-    const impact = aborted ? null : this.machine.quiesce(quiesceUs, true);
+    // Past the abort check, any device that cannot wait takes its completion timeout.
+    const impact = aborted ? null : this.machine.quiesce(quiesceUs);
     const results: Record<string, string> = {};
     for (const m of armed) {
       const fw = m.firmware;
+      const outcome = m.outcome();
       fw.lastActivate = seq;
       if (aborted) {
         fw.activationResult = FWA_RESULT.ABORT;
         fw.missedActivate = false;
       }
-      else if (fw.state !== 'updated' || m.outcome() === 'not_staged') fw.missedActivate = true;
+      else if (fw.state !== 'updated' || outcome === 'not_staged') fw.missedActivate = true;
       else {
-        const outcome = m.outcome() as ActivationOutcome;
         fw.activationResult = OUTCOME_RESULT[outcome];
         // The new image runs (or will after a reset): the update slot is free again.
         if (outcome === 'success' || outcome === 'need_reset') fw.state = 'new';

@@ -23,13 +23,15 @@ function statusAt(payload: Buffer, sizeIn: number | null): number | null {
  * status faults do not apply.
  */
 export function evaluate<Ctx>(caller: DsmCaller, fn: number, entry: DsmFunction<Ctx>, ctx: Ctx, payload: Buffer, sizeIn: number | null): number {
-  const fault = caller.faults.take(fn);
+  // A status fault needs a status word to write: classic commands pass it by.
+  const hasStatus = sizeIn !== null && sizeIn + 4 <= payload.length;
+  const fault = caller.faults.take(fn, (f) => f.errno !== undefined || hasStatus);
   let rc: number;
   let injected = '';
   if (fault?.errno !== undefined) {
     rc = -fault.errno;
     injected = ' (injected)';
-  } else if (fault?.status !== undefined && sizeIn !== null && sizeIn + 4 <= payload.length) {
+  } else if (fault?.status !== undefined && sizeIn !== null) {
     payload.writeUInt32LE(fault.status >>> 0, sizeIn);
     rc = 0;
     injected = ' (injected)';

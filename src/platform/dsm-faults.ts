@@ -29,10 +29,10 @@ export class DsmFaults {
     return [...this.byFn.values()];
   }
 
-  /** The fault a call of `fn` meets now, counting it down. */
-  take(fn: number): DsmFault | undefined {
+  /** The fault a call of `fn` meets now, if `applies` to it; counted down only then. */
+  take(fn: number, applies: (f: DsmFault) => boolean): DsmFault | undefined {
     const f = this.byFn.get(fn);
-    if (!f) return undefined;
+    if (!f || !applies(f)) return undefined;
     if (f.remaining !== undefined) {
       f.remaining -= 1;
       if (f.remaining <= 0) this.byFn.delete(fn);

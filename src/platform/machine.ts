@@ -52,6 +52,8 @@ export class Machine {
   readonly processes: ProcessActor[];
   readonly devices: DeviceActor[];
   hibernationBusy: boolean;
+  /** Set by the OS while it runs a function with the machine frozen (hibernate_quiet_exec). */
+  frozen = false;
 
   constructor(
     spec: MachineSpec,
@@ -70,10 +72,9 @@ export class Machine {
   /**
    * The memory controller is quiesced for `us`: every task stalls that long
    * (frozen ones notice when they thaw), and devices still doing DMA see
-   * their reads wait; `timeouts` says whether the platform let those that
-   * cannot wait that long time out.
+   * their reads wait; those that cannot wait that long time out.
    */
-  quiesce(us: number, timeouts: boolean): QuiesceImpact {
+  quiesce(us: number): QuiesceImpact {
     const missed: string[] = [];
     for (const p of this.processes) {
       p.longestStallUs = Math.max(p.longestStallUs, us);
@@ -88,7 +89,7 @@ export class Machine {
     for (const d of running) {
       d.dmaDuringQuiesce += 1;
       this.tracer.emit('quiesce', `${d.spec.name}: DMA kept running through the ${us} us quiesce${d.frozen ? ' (frozen, but its DMA does not stop)' : ''}`, { actor: d.spec.name, frozen: d.frozen });
-      if (timeouts && d.timesOut(us)) {
+      if (d.timesOut(us)) {
         d.completionTimeouts += 1;
         timedOut.push(d.spec.name);
         this.tracer.emit('quiesce', `${d.spec.name}: PCIe completion timeout (${d.spec.completionTimeoutUs ?? 0} us < ${us} us quiesce)`, { actor: d.spec.name });

@@ -10,7 +10,7 @@ export type TraceKind = (typeof TRACE_KINDS)[number];
 export type TraceDetail = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface TraceEvent {
-  /** Position in the stream, from 1. */
+  /** Order among all events of this instance, from 1 (a filtered stream has gaps). */
   readonly seq: number;
   /** The simulation clock (ms) when it happened. */
   readonly t: number;

@@ -103,12 +103,14 @@ describe('ndsim shell', () => {
   it('runs $SHELL inside the simulation and exits with its status', async () => {
     const child = spawn(process.execPath, [CLI, 'shell'], { env: { ...process.env, TMPDIR: tmp, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
     child.stdin.end('cat /sys/bus/nd/devices/ndbus0/provider; exit 3\n');
     const rc = await new Promise<number | null>((res) => child.on('close', (code) => res(code)));
     clearTimeout(timer);
-    expect(rc).toBe(3);
+    expect(rc, `stderr: ${err}`).toBe(3);
     expect(out).toBe('nfit_test.0\n');
   });
 });

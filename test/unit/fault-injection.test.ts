@@ -69,6 +69,15 @@ describe('ndsim inject', () => {
     expect(startUpdate(1)).toEqual({ rc: 0, status: 0 });
   });
 
+  it('a status fault waits for a call that has a status word: classic label commands pass it by', () => {
+    const { sim, pdimm, apply } = setup();
+    apply({ kind: 'dsm', target: 'nmem0', fn: ND_CMD.GET_CONFIG_SIZE, status: 0x5, times: 1 });
+    const classic = Buffer.alloc(12);
+    expect(pdimm(0).ctl(ND_CMD.GET_CONFIG_SIZE, classic)).toBe(0);
+    expect(classic.readUInt32LE(0)).toBe(0);
+    expect(buildReport(sim.system, sim.clock).dimms[0]!.faults).toEqual([{ fn: ND_CMD.GET_CONFIG_SIZE, status: 0x5, remaining: 1 }]);
+  });
+
   it('a bus fault reaches the kernel-internal businfo call once the cached bus state is dropped', () => {
     const { fs, apply } = setup();
     expect(fs.read(`${NDBUS0}/firmware/activate`)).toBe('idle\n');

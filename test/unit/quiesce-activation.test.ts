@@ -207,4 +207,13 @@ describe('a quiesce activation freezes the machine around the activate DSM', () 
     expect(fs.read(`${BUS}/nmem0/firmware/activate`)).toBe('armed\n');
     expect(buildReport(sim.system, sim.clock).buses[0]!.activation!.history[0]).toMatchObject({ iodevState: 'os_idle', statusName: 'noidle' });
   });
+
+  it('is recorded as frozen on a machine with nothing declared to freeze (nfit_test)', () => {
+    const sim = makeSimulation();
+    const fs = new SysfsClient(sim);
+    stageFirmware(sim.system.dimms[0]!.platform, sim.clock);
+    fs.write('/sys/devices/platform/nfit_test.0/ndbus0/nmem0/firmware/activate', 'arm\n');
+    expect(fs.write('/sys/devices/platform/nfit_test.0/ndbus0/firmware/activate', 'quiesce\n')).toBe(8);
+    expect(buildReport(sim.system, sim.clock).buses[0]!.activation!.history[0]).toMatchObject({ frozen: true, statusName: 'success', impact: { frozen: [] } });
+  });
 });
