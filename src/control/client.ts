@@ -44,7 +44,7 @@ export async function request(path: string, req: Request): Promise<Extract<Respo
  * Stream trace events to `onEvent` until the daemon goes away or `stop`
  * resolves; `ready` resolves once the subscription is live.
  */
-export async function streamTrace(path: string, kinds: Request & { op: 'trace' }, onEvent: (e: TraceEvent) => void, stop?: Promise<void>): Promise<{ ready: Promise<void>; done: Promise<void> }> {
+export async function streamTrace(path: string, req: Extract<Request, { op: 'trace' }>, onEvent: (e: TraceEvent) => void, stop?: Promise<void>): Promise<{ ready: Promise<void>; done: Promise<void> }> {
   const sock = await connect(path);
   let buf = '';
   let readyResolve: () => void = () => {};
@@ -69,7 +69,7 @@ export async function streamTrace(path: string, kinds: Request & { op: 'trace' }
       onEvent(JSON.parse(line) as TraceEvent);
     }
   });
-  sock.write(`${JSON.stringify(kinds)}\n`);
+  sock.write(`${JSON.stringify(req)}\n`);
   void stop?.then(() => sock.end());
   const done = new Promise<void>((res, rej) => {
     sock.once('close', () => res());

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { VirtualClock } from '../clock/clock.js';
 import type { Simulation } from '../daemon/daemon.js';
 import { explain, formatExplanation } from '../explain/explain.js';
-import { clearFaults, inject, InjectError } from './inject.js';
+import { clearFaults, inject } from './inject.js';
 import { requestSchema, type Request, type Response } from './protocol.js';
 import { buildReport } from './report.js';
 
@@ -45,7 +45,7 @@ function handleLine(sim: Simulation, sock: net.Socket, line: string): void {
   let req: Request;
   try {
     const parsed = requestSchema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new InjectError(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
     req = parsed.data;
   } catch (e) {
     sock.end(`${JSON.stringify({ ok: false, error: e instanceof Error ? e.message : String(e) })}\n`);
@@ -84,7 +84,11 @@ export async function startControlService(path: string, sim: Simulation): Promis
       buf += chunk.toString('utf8');
       const nl = buf.indexOf('\n');
       if (nl < 0) {
-        if (buf.length > MAX_LINE) sock.end(`${JSON.stringify({ ok: false, error: 'request too long' })}\n`);
+        if (buf.length > MAX_LINE) {
+          handled = true;
+          buf = '';
+          sock.end(`${JSON.stringify({ ok: false, error: 'request too long' })}\n`);
+        }
         return;
       }
       handled = true;

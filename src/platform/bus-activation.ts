@@ -163,8 +163,7 @@ export class BusActivation {
       if (aborted) {
         fw.activationResult = FWA_RESULT.ABORT;
         fw.missedActivate = false;
-      }
-      else if (fw.state !== 'updated' || outcome === 'not_staged') fw.missedActivate = true;
+      } else if (fw.state !== 'updated' || outcome === 'not_staged') fw.missedActivate = true;
       else {
         fw.activationResult = OUTCOME_RESULT[outcome];
         // The new image runs (or will after a reset): the update slot is free again.

@@ -4,6 +4,7 @@
 // the running instance and offline, DEBUG=ndsim:* logging, and the
 // socket's privacy.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,33 @@ describe('ndsim report and explain against the running instance', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ attribute: 'firmware/capability' });
     const missing = await ndsim(['explain', '--topology', 'nfit_test', '/sys/bus/nd/devices/ndbus0/nothing']);
     expect([missing.rc, missing.stderr]).toEqual([1, 'ndsim: no such file: /sys/bus/nd/devices/ndbus0/nothing\n']);
+  });
+});
+
+/** Send raw bytes to the control socket; resolves with everything it answered before closing. */
+function raw(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.createConnection(sim.control);
+    let out = '';
+    sock.setTimeout(10_000, () => sock.destroy(new Error('no answer')));
+    sock.on('data', (d: Buffer) => (out += d.toString()));
+    sock.on('close', () => resolve(out));
+    sock.on('error', reject);
+    sock.end(bytes);
+  });
+}
+
+describe('the control protocol refuses bad requests and keeps serving', () => {
+  it.each([
+    ['not JSON', 'hello\n', /^\{"ok":false,"error":"Unexpected token/],
+    ['an unknown op', '{"op":"reboot"}\n', /"ok":false,"error":"op: /],
+    ['a fault without its fields', '{"op":"inject","fault":{"kind":"dsm","target":"nmem0","fn":13}}\n', /give exactly one of errno and status/],
+    ['a bad device name', '{"op":"inject","fault":{"kind":"busy","bus":"ndbus0; rm -rf /","ms":1}}\n', /expected a bus name like ndbus0/],
+    ['a line that never ends', 'x'.repeat(70 * 1024), /request too long/],
+  ])('%s', async (_what, bytes, answer) => {
+    expect(await raw(bytes)).toMatch(answer);
+    const after = await sh('ndsim report --json >/dev/null && echo alive');
+    expect(after.stdout).toBe('alive\n');
   });
 });
 

@@ -2,9 +2,9 @@
 // daemon that unmounts cleanly on SIGINT/SIGTERM and is cleaned up by
 // auto-unmount when killed.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, isMounted, startDaemon } from './daemon-harness.js';
 import { readAttr, writeAttr } from './fsio.js';
@@ -107,6 +107,26 @@ describe('ndsim CLI', () => {
       expect(clock.ok && clock.value.startsWith('real ')).toBe(true);
       const refused = await writeAttr(join(d.mnt, '/.ndsim/clock'), 'advance 5');
       expect(refused).toMatchObject({ ok: false, errno: 1 });
+    } finally {
+      await d.stop();
+      await rmdir(d.mnt).catch(() => undefined);
+    }
+  });
+
+  it('mount names its control socket (banner and .ndsim/control), private to its user, for inject and report', async () => {
+    const d = await startDaemon('nfit_test', 'virtual');
+    try {
+      const file = await readAttr(join(d.mnt, '/.ndsim/control'));
+      if (!file.ok) throw new Error('no .ndsim/control');
+      const control = file.value.trim();
+      expect(d.output()).toContain(`control socket: ${control}`);
+      // The default place is a directory only this user can enter.
+      const dir = await stat(dirname(control));
+      expect([dir.mode & 0o777, (await stat(control)).mode & 0o777]).toEqual([0o700, 0o600]);
+      const inject = await run(['inject', '--control', control, 'busy', 'ndbus0', '1000']);
+      expect([inject.code, inject.stdout]).toEqual([0, 'ndbus0: held busy for 1000 ms\n']);
+      const report = await run(['report', '--json', '--control', control]);
+      expect(JSON.parse(report.stdout)).toMatchObject({ clock: { kind: 'virtual', now: 0 }, buses: [{ name: 'ndbus0', activation: { busyHeld: true } }, { name: 'ndbus1', activation: null }] });
     } finally {
       await d.stop();
       await rmdir(d.mnt).catch(() => undefined);
