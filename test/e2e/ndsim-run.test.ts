@@ -27,17 +27,18 @@ interface ListedBus {
   firmware?: { activate_method: string };
 }
 
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'ndsim-runtest-'));
+  tmp = join(scratch, 'tmp');
+  await mkdir(tmp);
+});
+afterAll(async () => {
+  expect(await leftovers()).toEqual([]);
+  await rm(scratch, { recursive: true, force: true });
+});
+
 describe('ndsim run', () => {
-  let scratch: string;
-  beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'ndsim-runtest-'));
-    tmp = join(scratch, 'tmp');
-    await mkdir(tmp);
-  });
-  afterAll(async () => {
-    expect(await leftovers()).toEqual([]);
-    await rm(scratch, { recursive: true, force: true });
-  });
 
   for (const flags of [[], ['--no-namespace']]) {
     it(`runs the unmodified ndctl list -BDFH -vvv ${flags.length ? 'with the shim redirecting /sys' : 'in a mount namespace'}`, async () => {
