@@ -44,10 +44,10 @@ declare module 'fuse-native' {
     autoUnmount?: boolean;
     defaultPermissions?: boolean;
     allowOther?: boolean;
-    directIO?: boolean;
     attrTimeout?: number | string;
     entryTimeout?: number | string;
     fsname?: string;
+    /** Joined into fuse-native's -o list after a comma: more options can ride on it. */
     subtype?: string;
     debug?: boolean;
   }

@@ -216,6 +216,14 @@ export const topologySchema = z
     machine: machine.default(machine.parse({})),
   })
   .superRefine((topo, ctx) => {
+    // Reports, traces and scenarios name actors: each name says one thing.
+    const names = new Set<string>();
+    (['processes', 'devices'] as const).forEach((kind) =>
+      topo.machine[kind].forEach((a, i) => {
+        if (names.has(a.name)) ctx.addIssue({ code: 'custom', message: `duplicate actor name ${a.name}`, path: ['machine', kind, i, 'name'] });
+        names.add(a.name);
+      }),
+    );
     topo.buses.forEach((b, bi) => {
       const handles = new Set<number>();
       b.dimms.forEach((d, di) => {

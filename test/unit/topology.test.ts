@@ -85,6 +85,15 @@ describe('a bad topology file', () => {
     expect(msg).toMatch(/^bad\.yaml:8:\d+: buses\.0\.dimms\.1\.handle: duplicate DIMM handle 257/);
   });
 
+  it('names the field of a bad machine actor, and a duplicate actor name', () => {
+    const bad = failure(file(['machine:', '  devices:', '    - { name: rdma0, freeze: sometimes }'].join('\n')));
+    expect(bad).toMatch(/^bad\.yaml:8:\d+: machine\.devices\.0\.freeze: Invalid option: expected one of "ok"\|"keeps-dma"\|"fails"/);
+    const errno = failure(file(['machine:', '  devices:', '    - { name: gpu0, freeze: fails, freezeErrno: EWHATEVER }'].join('\n')));
+    expect(errno).toMatch(/^bad\.yaml:8:\d+: machine\.devices\.0\.freezeErrno: Invalid option/);
+    const dup = failure(file(['machine:', '  processes: [{ name: db }]', '  devices: [{ name: nic0 }, { name: db }]'].join('\n')));
+    expect(dup).toMatch(/^bad\.yaml:8:\d+: machine\.devices\.1\.name: duplicate actor name db/);
+  });
+
   it('rejects a mapping onto a DIMM the bus does not have', () => {
     const msg = failure(
       file(
