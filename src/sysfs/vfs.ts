@@ -92,7 +92,10 @@ export class SysfsVfs {
     const reads = acc !== O_WRONLY;
     const writes = acc === O_WRONLY || acc === O_RDWR;
     // kernfs_fop_open(): no show → no reading, no store → no writing, for root too.
-    if ((reads && !n.show) || (writes && !n.store)) throw new KernelError('EACCES');
+    if ((reads && !n.show) || (writes && !n.store)) {
+      this.tracer?.emit('sysfs', `open ${path} for ${writes ? (reads ? 'read/write' : 'write') : 'read'}: -EACCES (the attribute has no ${reads && !n.show ? 'show' : 'store'})`, { op: 'open', path, ok: false, errno: 'EACCES' });
+      throw new KernelError('EACCES');
+    }
     const handle = this.nextHandle++;
     this.open_.set(handle, { node: n, path, snapshot: undefined });
     return handle;
@@ -109,7 +112,7 @@ export class SysfsVfs {
     if (!f.node.show) throw new KernelError('EACCES');
     if (position === 0 || !f.snapshot) {
       const show = f.node.show;
-      f.snapshot = this.traced(f, 'read', () => Buffer.from(show(), 'latin1'), (b) => quote(b));
+      f.snapshot = this.traced(f, 'read', '', () => Buffer.from(show(), 'latin1'), (b) => quote(b));
     }
     return f.snapshot.subarray(position, position + length);
   }
@@ -120,19 +123,22 @@ export class SysfsVfs {
     // A zero-length write never reaches store() (kernfs_fop_write_iter).
     if (data.length === 0) return 0;
     const store = f.node.store;
-    return this.traced(f, 'write', () => store(data), (n) => `${quote(data)} = ${n}`);
+    return this.traced(f, 'write', `${quote(data)} `, () => store(data), (n) => `= ${n}`);
   }
 
-  /** Run a show or store, tracing its outcome (the errno when it throws). */
-  private traced<T>(f: OpenFile, op: 'read' | 'write', run: () => T, describe: (r: T) => string): T {
+  /**
+   * Run a show or store, tracing its outcome (the errno when it throws);
+   * `input` (the bytes of a write) is shown either way.
+   */
+  private traced<T>(f: OpenFile, op: 'read' | 'write', input: string, run: () => T, describe: (r: T) => string): T {
     if (!this.tracer?.wants('sysfs')) return run();
     try {
       const r = run();
-      this.tracer.emit('sysfs', `${op} ${f.path}: ${describe(r)}`, { op, path: f.path, ok: true });
+      this.tracer.emit('sysfs', `${op} ${f.path}: ${input}${describe(r)}`, { op, path: f.path, ok: true });
       return r;
     } catch (e) {
       const name = e instanceof KernelError ? (errnoName(e.errno) ?? String(e.errno)) : 'EIO';
-      this.tracer.emit('sysfs', `${op} ${f.path}: -${name}`, { op, path: f.path, ok: false, errno: name });
+      this.tracer.emit('sysfs', `${op} ${f.path}: ${input}-${name}`, { op, path: f.path, ok: false, errno: name });
       throw e;
     }
   }

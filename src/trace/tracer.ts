@@ -33,7 +33,8 @@ export class Tracer {
 
   /** Whether an event of this kind would go anywhere: callers skip building it otherwise. */
   wants(kind: TraceKind): boolean {
-    return this.listeners.size > 0 || this.log[kind].enabled;
+    // debug's `enabled` is undefined, not false, until DEBUG was ever set.
+    return this.listeners.size > 0 || this.log[kind].enabled === true;
   }
 
   emit(kind: TraceKind, text: string, detail: TraceDetail = {}): void {

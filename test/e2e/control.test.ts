@@ -188,7 +188,7 @@ describe('privacy and logging', () => {
   it('DEBUG=ndsim:* logs the same events through debug on the daemon\'s stderr', async () => {
     const out = await ndsim(['run', '--clock', 'virtual', '--topology', LAB, '--', 'sh', '-c', 'echo live > /sys/bus/nd/devices/ndbus0/firmware/activate'], { DEBUG: 'ndsim:sysfs,ndsim:dsm' });
     expect(out.stderr).toMatch(/ndsim:dsm ndbus0 fn 1 fw_activate_businfo: rc 0 status 0x0/);
-    expect(out.stderr).toMatch(/ndsim:sysfs write \/sys\/devices\/\S+\/ndbus0\/firmware\/activate: -ENXIO/);
+    expect(out.stderr).toMatch(/ndsim:sysfs write \/sys\/devices\/\S+\/ndbus0\/firmware\/activate: "live\\n" -ENXIO/);
     expect(out.stderr).not.toMatch(/ndsim:quiesce/);
   });
 });

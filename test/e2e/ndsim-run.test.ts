@@ -34,8 +34,10 @@ beforeAll(async () => {
   await mkdir(tmp);
 });
 afterAll(async () => {
-  expect(await leftovers()).toEqual([]);
-  await rm(scratch, { recursive: true, force: true });
+  const left = await leftovers();
+  // Remove the scratch directory whatever the check says (a mount left inside stays, and shows).
+  if (!left.some((l) => l.includes(' '))) await rm(scratch, { recursive: true, force: true });
+  expect(left).toEqual([]);
 });
 
 describe('ndsim run', () => {
