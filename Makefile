@@ -5,9 +5,10 @@ SHELL := /bin/bash
 
 # FUSE 2 (fuse, libfuse2), not fuse3: fuse3 replaces fusermount with
 # fusermount3, and auto-unmount then stops cleaning up after a killed daemon.
+# util-linux (unshare) and mount bind the fake sys over /sys for `ndsim run`;
 # gcc/libc6-dev build the preload shim; busybox is the shell the captures used;
 # jq is what ndctl's own test scripts parse JSON with.
-APT_PACKAGES := fuse libfuse2 ndctl util-linux gcc libc6-dev make busybox jq
+APT_PACKAGES := fuse libfuse2 ndctl util-linux mount gcc libc6-dev make busybox jq
 NPM_STAMP := node_modules/.package-lock.json
 
 .PHONY: all deps apt-deps build test demo bench clean

@@ -1,20 +1,19 @@
-// Opening a sysfs file the way a process does: probes that open and release
-// at once (kernfs decides EACCES at open, fs/kernfs/file.c kernfs_fop_open),
-// and one read the way cat does. Nothing is ever written.
+// Opening a sysfs file the way a process does: kernfs's open check
+// (fs/kernfs/file.c kernfs_fop_open decides EACCES at open), and one read
+// the way cat does. Nothing is ever written.
 import { errnoName, isKernelError } from '../kernel/errno.js';
+import { O_RDONLY } from '../kernel/open-flags.js';
 import type { SysfsVfs } from '../sysfs/vfs.js';
 import type { CurrentValue } from './explanation-types.js';
 
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
+export { O_RDONLY, O_WRONLY } from '../kernel/open-flags.js';
 /** A show() fills at most one page. */
 const PAGE_SIZE = 4096;
 
 /** Whether kernfs lets the file be opened this way (show for reading, store for writing); nothing is read or written. */
 export function opens(vfs: SysfsVfs, path: string, flags: number): boolean {
   try {
-    vfs.release(vfs.open(path, flags));
-    return true;
+    return vfs.permits(path, flags);
   } catch (e) {
     if (isKernelError(e)) return false;
     throw e;

@@ -6,7 +6,7 @@ import type { Simulation } from '../daemon/daemon.js';
 import { ERRNO, errnoName } from '../kernel/errno.js';
 import type { NvdimmBus } from '../nvdimm/bus.js';
 import type { Nvdimm } from '../nvdimm/dimm.js';
-import { FWA_CAP, FWA_STATE, type FwaState } from '../nvdimm/fw-ops.js';
+import { FWA_CAP, FWA_STATE, FWA_STATE_NAME, type FwaState } from '../nvdimm/fw-ops.js';
 import type { PlatformDimm } from '../platform/nfit-platform.js';
 import { INTEL_DIMM_FUNCTIONS, type AttributeDoc, type DeviceKind } from './attribute-docs.js';
 import type { Access, DeviceInfo, WritePrediction } from './explanation-types.js';
@@ -19,13 +19,7 @@ interface PredictContext {
 /** A prediction, or null to fall back to the documentation's description. */
 type Predictor = (ctx: PredictContext) => WritePrediction | null;
 
-const STATE_WORD: Readonly<Record<FwaState, string>> = {
-  [FWA_STATE.INVALID]: 'unknown (the firmware state could not be read)',
-  [FWA_STATE.IDLE]: 'idle',
-  [FWA_STATE.ARMED]: 'armed',
-  [FWA_STATE.BUSY]: 'busy',
-  [FWA_STATE.ARM_OVERFLOW]: 'overflow',
-};
+const stateWord = (state: FwaState) => FWA_STATE_NAME[state] ?? 'unknown (the firmware state could not be read)';
 
 function busNamed(sim: Simulation, name: string): NvdimmBus | undefined {
   return sim.system.buses.find((b) => b.name === name);
@@ -91,7 +85,7 @@ function predictBusActivate({ sim, device }: PredictContext): WritePrediction | 
   const capability = ops.capability() === FWA_CAP.QUIESCE ? 'quiesce' : 'live';
   const effects = BUS_ACTIVATE_BY_STATE[state]({ armed, noidle: ops.noidle, capability });
   return {
-    summary: `The bus reads ${STATE_WORD[state]}${armed.length > 0 ? ` (armed: ${armed.join(', ')})` : ''}; activate_store checks the word first, then the state.`,
+    summary: `The bus reads ${stateWord(state)}${armed.length > 0 ? ` (armed: ${armed.join(', ')})` : ''}; activate_store checks the word first, then the state.`,
     outcomes: [
       { input: 'live', effect: effects.live },
       { input: 'quiesce', effect: effects.quiesce },
@@ -133,7 +127,7 @@ function predictDimmActivate({ sim, device }: PredictContext): WritePrediction |
   const effects = DIMM_ARM_BY_STATE[state];
   const forced = forcedArmFailure(dimm);
   return {
-    summary: `The DIMM reads ${STATE_WORD[state]}; dimm_devs.c activate_store checks the word, then intel_fwa_arm looks at the state under the bus lock.`,
+    summary: `The DIMM reads ${stateWord(state)}; dimm_devs.c activate_store checks the word, then intel_fwa_arm looks at the state under the bus lock.`,
     outcomes: [
       { input: 'arm', effect: effects.arm + forced },
       { input: 'disarm', effect: effects.disarm + forced },

@@ -6,6 +6,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import createDebug from 'debug';
 import { ERRNO, errnoName } from '../kernel/errno.js';
+import { O_ACCMODE, O_RDONLY } from '../kernel/open-flags.js';
 import { ndIoctl, type ControlNode, type IoctlSystem } from '../nvdimm/nd-ioctl.js';
 import { BUS_CMD_NAMES, DIMM_CMD_NAMES } from '../nvdimm/nd-cmd-desc.js';
 import { ND_CMD } from '../platform/nd-cmd-payloads.js';
@@ -13,8 +14,6 @@ import type { Tracer } from '../trace/tracer.js';
 import { encodeReply, OP, REPLY, RequestReader, WireError, type Request } from './wire.js';
 
 const debug = createDebug('ndsim:ioctl');
-const O_ACCMODE = 3;
-const O_RDONLY = 0;
 const NODE_NAME = /^(ndctl|nmem)(\d{1,9})$/;
 /** A pmem disk (nvdimm_namespace_disk_name): pmem<region>[.<nsid>][s]. */
 const DISK_NAME = /^pmem\d{1,9}(?:\.\d{1,9})?s?$/;

@@ -8,7 +8,7 @@ import type { PlatformBus } from '../platform/nfit-platform.js';
 import { BUS_COMMAND_NAMES } from '../topology/schema.js';
 import { MODE, ro, rw, settle, type AttributeGroup } from './attribute.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
-import { FWA_CAP, FWA_STATE } from './fw-ops.js';
+import { FWA_CAP, FWA_STATE, FWA_STATE_NAME } from './fw-ops.js';
 import { IntelBusFwOps } from './intel-fw-ops.js';
 import type { NdRegion } from './region.js';
 import { BUS_CMD_NAMES } from './nd-cmd-desc.js';
@@ -81,13 +81,6 @@ const busGroup: AttributeGroup<NvdimmBus> = {
   ],
 };
 
-const ACTIVATE_STATE_NAME: Partial<Record<number, string>> = {
-  [FWA_STATE.IDLE]: 'idle',
-  [FWA_STATE.BUSY]: 'busy',
-  [FWA_STATE.ARMED]: 'armed',
-  [FWA_STATE.ARM_OVERFLOW]: 'overflow',
-};
-
 /** drivers/nvdimm/core.c nvdimm_bus_firmware_attribute_group */
 const firmwareGroup: AttributeGroup<NvdimmBus> = {
   name: 'firmware',
@@ -99,7 +92,7 @@ const firmwareGroup: AttributeGroup<NvdimmBus> = {
         const cap = ops.capability();
         const state = ops.activateState();
         if (cap < FWA_CAP.QUIESCE) throw new KernelError('EOPNOTSUPP');
-        const name = ACTIVATE_STATE_NAME[state];
+        const name = FWA_STATE_NAME[state];
         if (!name) throw new KernelError('ENXIO');
         return line(name);
       },

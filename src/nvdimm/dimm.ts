@@ -8,7 +8,7 @@ import { NFIT_FLAG_NAMES } from '../topology/schema.js';
 import { MODE, ro, rw, type AttributeGroup } from './attribute.js';
 import type { NvdimmBus } from './bus.js';
 import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
-import { FWA_CAP, FWA_RESULT, FWA_STATE } from './fw-ops.js';
+import { FWA_CAP, FWA_RESULT_NAME, FWA_STATE, FWA_STATE_NAME } from './fw-ops.js';
 import { IntelDimmFwOps } from './intel-fw-ops.js';
 import type { NvdimmDrvdata } from './dimm-drvdata.js';
 import { DIMM_CMD_NAMES } from './nd-cmd-desc.js';
@@ -110,15 +110,6 @@ const dimmGroup: AttributeGroup<Nvdimm> = {
   },
 };
 
-const DIMM_ACTIVATE_NAME: Partial<Record<number, string>> = { [FWA_STATE.IDLE]: 'idle', [FWA_STATE.BUSY]: 'busy', [FWA_STATE.ARMED]: 'armed' };
-const DIMM_RESULT_NAME: Partial<Record<number, string>> = {
-  [FWA_RESULT.NONE]: 'none',
-  [FWA_RESULT.SUCCESS]: 'success',
-  [FWA_RESULT.FAIL]: 'fail',
-  [FWA_RESULT.NOTSTAGED]: 'not_staged',
-  [FWA_RESULT.NEEDRESET]: 'need_reset',
-};
-
 function requireDimmFwOps(d: Nvdimm): IntelDimmFwOps {
   if (!d.fwOps) throw new KernelError('EOPNOTSUPP');
   return d.fwOps;
@@ -131,7 +122,9 @@ const firmwareGroup: AttributeGroup<Nvdimm> = {
     rw(
       'activate',
       (d) => {
-        const name = DIMM_ACTIVATE_NAME[requireDimmFwOps(d).activateState()];
+        // dimm_devs.c activate_show knows no overflow: a DIMM never reports one.
+        const state = requireDimmFwOps(d).activateState();
+        const name = state === FWA_STATE.ARM_OVERFLOW ? undefined : FWA_STATE_NAME[state];
         if (!name) throw new KernelError('ENXIO');
         return line(name);
       },
@@ -151,7 +144,7 @@ const firmwareGroup: AttributeGroup<Nvdimm> = {
     ro(
       'result',
       (d) => {
-        const name = DIMM_RESULT_NAME[requireDimmFwOps(d).activateResult()];
+        const name = FWA_RESULT_NAME[requireDimmFwOps(d).activateResult()];
         if (!name) throw new KernelError('ENXIO');
         return line(name);
       },

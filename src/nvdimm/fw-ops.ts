@@ -15,6 +15,26 @@ export type FwaCapability = (typeof FWA_CAP)[keyof typeof FWA_CAP];
 export const FWA_RESULT = { INVALID: 0, NONE: 1, SUCCESS: 2, NOTSTAGED: 3, NEEDRESET: 4, FAIL: 5 } as const;
 export type FwaResult = (typeof FWA_RESULT)[keyof typeof FWA_RESULT];
 
+/**
+ * The words firmware/activate shows for each state (core.c and dimm_devs.c
+ * activate_show); INVALID has none (ENXIO), and only a bus can overflow.
+ */
+export const FWA_STATE_NAME: Readonly<Partial<Record<FwaState, string>>> = {
+  [FWA_STATE.IDLE]: 'idle',
+  [FWA_STATE.ARMED]: 'armed',
+  [FWA_STATE.BUSY]: 'busy',
+  [FWA_STATE.ARM_OVERFLOW]: 'overflow',
+};
+
+/** The words firmware/result shows (dimm_devs.c result_show); INVALID has none (ENXIO). */
+export const FWA_RESULT_NAME: Readonly<Partial<Record<FwaResult, string>>> = {
+  [FWA_RESULT.NONE]: 'none',
+  [FWA_RESULT.SUCCESS]: 'success',
+  [FWA_RESULT.FAIL]: 'fail',
+  [FWA_RESULT.NOTSTAGED]: 'not_staged',
+  [FWA_RESULT.NEEDRESET]: 'need_reset',
+};
+
 export interface NvdimmBusFwOps {
   activateState(): FwaState;
   capability(): FwaCapability;

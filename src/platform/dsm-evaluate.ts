@@ -13,8 +13,9 @@ export interface DsmCaller {
   readonly tracer: Tracer;
 }
 
-function statusAt(payload: Buffer, sizeIn: number | null): number | null {
-  return sizeIn !== null && sizeIn + 4 <= payload.length ? payload.readUInt32LE(sizeIn) : null;
+/** Where the status word sits: the first u32 of the output, when the payload holds one. */
+function statusOffset(payload: Buffer, sizeIn: number | null): number | null {
+  return sizeIn !== null && sizeIn + 4 <= payload.length ? sizeIn : null;
 }
 
 /**
@@ -23,23 +24,23 @@ function statusAt(payload: Buffer, sizeIn: number | null): number | null {
  * status faults do not apply.
  */
 export function evaluate<Ctx>(caller: DsmCaller, fn: number, entry: DsmFunction<Ctx>, ctx: Ctx, payload: Buffer, sizeIn: number | null): number {
+  const at = statusOffset(payload, sizeIn);
   // A status fault needs a status word to write: classic commands pass it by.
-  const hasStatus = sizeIn !== null && sizeIn + 4 <= payload.length;
-  const fault = caller.faults.take(fn, (f) => f.errno !== undefined || hasStatus);
+  const fault = caller.faults.take(fn, (f) => f.errno !== undefined || at !== null);
   let rc: number;
   let injected = '';
   if (fault?.errno !== undefined) {
     rc = -fault.errno;
     injected = ' (injected)';
-  } else if (fault?.status !== undefined && sizeIn !== null) {
-    payload.writeUInt32LE(fault.status >>> 0, sizeIn);
+  } else if (fault?.status !== undefined && at !== null) {
+    payload.writeUInt32LE(fault.status >>> 0, at);
     rc = 0;
     injected = ' (injected)';
   } else {
     rc = entry.handler(ctx, payload);
   }
   if (caller.tracer.wants('dsm')) {
-    const status = rc === 0 ? statusAt(payload, sizeIn) : null;
+    const status = rc === 0 && at !== null ? payload.readUInt32LE(at) : null;
     const outcome = rc < 0 ? `-${errnoName(-rc) ?? -rc}` : `rc ${rc}${status === null ? '' : ` status 0x${status.toString(16)}`}`;
     caller.tracer.emit('dsm', `${caller.name} fn ${fn} ${entry.name}: ${outcome}${injected}`, { device: caller.name, fn, name: entry.name, rc, status, injected: injected !== '' });
   }

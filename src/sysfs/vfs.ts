@@ -3,6 +3,7 @@
 // from offset 0 runs show() afresh (later offsets read the same snapshot,
 // like seq_file), each write() runs store() and returns its count or errno.
 import { errnoName, KernelError } from '../kernel/errno.js';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../kernel/open-flags.js';
 import type { Tracer } from '../trace/tracer.js';
 import { kernfsOrder } from './kernfs-order.js';
 import { lookup, type AttrNode, type DirNode, type Node } from './node.js';
@@ -21,9 +22,6 @@ export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
-const O_RDWR = 2;
 
 /** Every sysfs attribute stats as a 4096-byte regular file. */
 const ATTR_SIZE = 4096;
@@ -84,20 +82,35 @@ export class SysfsVfs {
     return n.target;
   }
 
-  open(path: string, flags: number): number {
+  /**
+   * kernfs_fop_open()'s check: no show → no reading, no store → no writing,
+   * for root too. The attribute, or what its node lacks for that access.
+   */
+  private openable(path: string, flags: number): { node: AttrNode } | { missing: 'show' | 'store'; access: string } {
     const n = this.node(path);
     if (n.kind === 'dir') throw new KernelError('EISDIR');
     if (n.kind !== 'attr') throw new KernelError('ENXIO');
     const acc = flags & O_ACCMODE;
     const reads = acc !== O_WRONLY;
     const writes = acc === O_WRONLY || acc === O_RDWR;
-    // kernfs_fop_open(): no show → no reading, no store → no writing, for root too.
-    if ((reads && !n.show) || (writes && !n.store)) {
-      this.tracer?.emit('sysfs', `open ${path} for ${writes ? (reads ? 'read/write' : 'write') : 'read'}: -EACCES (the attribute has no ${reads && !n.show ? 'show' : 'store'})`, { op: 'open', path, ok: false, errno: 'EACCES' });
+    if (reads && !n.show) return { missing: 'show', access: writes ? 'read/write' : 'read' };
+    if (writes && !n.store) return { missing: 'store', access: reads ? 'read/write' : 'write' };
+    return { node: n };
+  }
+
+  /** Whether open(path, flags) would succeed; nothing is opened or traced (for `ndsim explain`). */
+  permits(path: string, flags: number): boolean {
+    return 'node' in this.openable(path, flags);
+  }
+
+  open(path: string, flags: number): number {
+    const o = this.openable(path, flags);
+    if (!('node' in o)) {
+      this.tracer?.emit('sysfs', `open ${path} for ${o.access}: -EACCES (the attribute has no ${o.missing})`, { op: 'open', path, ok: false, errno: 'EACCES' });
       throw new KernelError('EACCES');
     }
     const handle = this.nextHandle++;
-    this.open_.set(handle, { node: n, path, snapshot: undefined });
+    this.open_.set(handle, { node: o.node, path, snapshot: undefined });
     return handle;
   }
 

@@ -10,9 +10,9 @@ import { build, decode, encode } from '../../src/platform/payload.js';
 import { ND_CMD_PKG } from '../../src/platform/nd-cmd-payloads.js';
 import { loadTopology } from '../../src/topology/load.js';
 
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
-export const O_RDWR = 2;
+import { O_RDONLY, O_WRONLY } from '../../src/kernel/open-flags.js';
+
+export { O_RDONLY, O_RDWR, O_WRONLY } from '../../src/kernel/open-flags.js';
 
 export interface TestPlatform {
   clock: VirtualClock;
