@@ -1,83 +1,194 @@
-// npm run bench: what ndsim costs. Start-up (topology → model → tree),
-// memory, in-process attribute reads, and reads through a mounted FUSE
-// daemon (a child process, read asynchronously from here). Numbers are
-// printed, never asserted.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, open, readFile, rmdir } from 'node:fs/promises';
+// npm run bench: what ndsim costs against the physical limit, a static copy
+// of the same tree (`ndsim render`) bound over /sys the same way. Numbers
+// are printed as markdown tables for docs/performance.md, never asserted.
+//
+//   node dist/bench/run.js [--sizes 4,64,1024] [--runs N] [--runs-large N]
+//
+// For each scale topology (topologies/scale/scale-N.yaml): daemon start
+// time and RSS, `ndctl list -BDF -vvv` and `ndctl list -BDFHRN` on ndsim
+// and on the static copy (runs alternate, so drift hits both alike), the
+// ioctl round trip through the shim (median of 10,000), and a 1 MiB
+// `ndctl update-firmware`.
+import { spawn } from 'node:child_process';
+import { cpus, totalmem, release } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createSimulation } from '../daemon/daemon.js';
+import { join } from 'node:path';
+import { startBenchDaemon, type BenchDaemon } from './bench-daemon.js';
+import { runBound } from './in-namespace.js';
+import { CLI, IOCTL_RTT, SCALE_DIR, SHIM } from './paths.js';
+import { formatMs, median, quantile, summarize } from './stats.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ACTIVATE = '/sys/devices/platform/nfit_test.0/ndbus0/nmem0/firmware/activate';
-
-function ms(ns: bigint): string {
-  return `${(Number(ns) / 1e6).toFixed(3)} ms`;
+interface Options {
+  sizes: number[];
+  runs: number;
+  runsLarge: number;
 }
 
-function time<T>(fn: () => T): [T, bigint] {
-  const t0 = process.hrtime.bigint();
-  const v = fn();
-  return [v, process.hrtime.bigint() - t0];
+function options(argv: readonly string[]): Options {
+  const o: Options = { sizes: [4, 64, 1024], runs: 11, runsLarge: 5 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    if (argv[i] === '--sizes' && v) o.sizes = v.split(',').map(Number);
+    else if (argv[i] === '--runs' && v) o.runs = Number(v);
+    else if (argv[i] === '--runs-large' && v) o.runsLarge = Number(v);
+    else continue;
+    i += 1;
+  }
+  return o;
 }
 
-function inProcess(): void {
-  const before = process.memoryUsage().heapUsed;
-  const [sim, startup] = time(() => createSimulation('nfit_test', 'virtual'));
-  const [, firstTree] = time(() => sim.vfs.readdir('/sys/bus/nd/devices'));
-  const heap = process.memoryUsage().heapUsed - before;
-  const n = 20000;
-  const [, reads] = time(() => {
-    for (let i = 0; i < n; i++) {
-      const h = sim.vfs.open(ACTIVATE, 0);
-      sim.vfs.read(h, 4096, 0);
-      sim.vfs.release(h);
+const LISTINGS: ReadonlyArray<readonly string[]> = [
+  ['ndctl', 'list', '-BDF', '-vvv'],
+  ['ndctl', 'list', '-BDFHRN'],
+];
+
+function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), timeoutMs);
+  return new Promise((res) =>
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      res({ status, stdout, stderr });
+    }),
+  );
+}
+
+const sortedLines = (s: string) => s.split('\n').sort().join('\n');
+
+interface ListingResult {
+  command: string;
+  ndsim: number[];
+  static: number[];
+  ratios: number[];
+  sameOutput: boolean;
+}
+
+interface SizeResult {
+  dimms: number;
+  files: number;
+  renderMs: number;
+  startMs: number;
+  rssStartKiB: number;
+  rssAfterKiB: number;
+  listings: ListingResult[];
+  ioctlUs: { median: number; p10: number; p90: number; max: number };
+  updateMs: number[];
+}
+
+async function listings(d: BenchDaemon, staticRoot: string, runs: number): Promise<ListingResult[]> {
+  const out: ListingResult[] = [];
+  for (const argv of LISTINGS) {
+    const r: ListingResult = { command: argv.join(' '), ndsim: [], static: [], ratios: [], sameOutput: true };
+    // One warm-up each: page cache, the dynamic loader, the daemon's JIT.
+    await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
+    await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+    for (let i = 0; i < runs; i++) {
+      const a = await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
+      const b = await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+      if (a.status !== 0 || b.status !== 0) throw new Error(`${r.command} failed: ndsim ${a.status} ${a.stderr.trim()} / static ${b.status} ${b.stderr.trim()}`);
+      // Same lines in any order: ndctl lists in readdir order, and the
+      // static copy's directories are in the host filesystem's order.
+      if (sortedLines(a.stdout) !== sortedLines(b.stdout)) r.sameOutput = false;
+      r.ndsim.push(a.ms);
+      r.static.push(b.ms);
+      r.ratios.push(a.ms / b.ms);
     }
-  });
-  console.log(`start-up (topology+platform+model): ${ms(startup)}`);
-  console.log(`first tree build: ${ms(firstTree)}`);
-  console.log(`heap for one nfit_test simulation: ${(heap / 1024).toFixed(0)} KiB`);
-  console.log(`in-process open+read+release of firmware/activate: ${ms(reads / BigInt(n))} each (${n} reads)`);
+    out.push(r);
+  }
+  return out;
 }
 
-async function throughFuse(): Promise<void> {
-  const mnt = await mkdtemp(join(tmpdir(), 'ndsim-bench-'));
-  const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(REPO, 'bin/ndsim.js'), 'mount', '--clock', 'virtual', mnt], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+async function ioctlRoundTrip(d: BenchDaemon): Promise<SizeResult['ioctlUs']> {
+  const r = await run(IOCTL_RTT, ['/dev/nmem0', '10000'], { ...process.env, LD_PRELOAD: SHIM, NDSIM_ROOT: d.root, NDSIM_SOCKET: d.socket });
+  if (r.status !== 0) throw new Error(`ioctl-rtt: ${r.stderr.trim()}`);
+  const [med, p10, , p90, max] = r.stdout.trim().split(' ').map(Number);
+  return { median: med ?? NaN, p10: p10 ?? NaN, p90: p90 ?? NaN, max: max ?? NaN };
+}
+
+async function firmwareUpdates(d: BenchDaemon, image: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  // A DIMM takes one update until it is activated or reset: a fresh one each time.
+  for (let i = 0; i < count; i++) {
+    const r = await runBound(join(d.root, 'sys'), d.root, d.socket, ['ndctl', 'update-firmware', '-f', image, `nmem${i}`]);
+    if (r.status !== 0) throw new Error(`update-firmware nmem${i}: ${r.stderr.trim()}`);
+    times.push(r.ms);
+  }
+  return times;
+}
+
+async function benchSize(dimms: number, runs: number, image: string): Promise<SizeResult> {
+  const topology = join(SCALE_DIR, `scale-${dimms}.yaml`);
+  const staticRoot = await mkdtemp(join(tmpdir(), 'ndsim-static-'));
+  let d: BenchDaemon | undefined;
   try {
-    await new Promise<void>((res, rej) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('mounted at')) res();
-      });
-      child.once('exit', () => rej(new Error(`daemon exited: ${out}`)));
-    });
-    console.log(`daemon spawn to mounted: ${ms(process.hrtime.bigint() - t0)}`);
-    const n = 2000;
-    const t1 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) {
-      const fh = await open(join(mnt, ACTIVATE), 'r');
-      await fh.read(Buffer.alloc(4096), 0, 4096, 0);
-      await fh.close();
-    }
-    console.log(`FUSE open+read+close of firmware/activate: ${ms((process.hrtime.bigint() - t1) / BigInt(n))} each (${n} reads)`);
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-    console.log(`daemon resident memory: ${/VmRSS:\s+(\d+ kB)/.exec(status)?.[1] ?? '?'}`);
+    const t0 = process.hrtime.bigint();
+    const rendered = await run(process.execPath, [CLI, 'render', staticRoot, '--topology', topology], process.env);
+    if (rendered.status !== 0) throw new Error(`render: ${rendered.stderr.trim()}`);
+    const renderMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const files = Number(/(\d+) files/.exec(rendered.stdout)?.[1] ?? NaN);
+    d = await startBenchDaemon(topology);
+    const rssStartKiB = await d.rssKiB();
+    process.stderr.write(`bench: ${dimms} DIMMs: started in ${d.startMs.toFixed(0)} ms, listing...\n`);
+    const l = await listings(d, staticRoot, runs);
+    process.stderr.write(`bench: ${dimms} DIMMs: ioctl round trips...\n`);
+    const ioctlUs = await ioctlRoundTrip(d);
+    const updateMs = await firmwareUpdates(d, image, Math.min(runs, dimms));
+    const rssAfterKiB = await d.rssKiB();
+    return { dimms, files, renderMs, startMs: d.startMs, rssStartKiB, rssAfterKiB, listings: l, ioctlUs, updateMs };
   } finally {
-    clearTimeout(killer);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    try {
-      execFileSync('fusermount', ['-uz', mnt], { stdio: 'ignore' });
-    } catch {
-      // already unmounted by the daemon
-    }
-    await rmdir(mnt).catch(() => undefined);
+    await d?.stop();
+    await rm(staticRoot, { recursive: true, force: true });
   }
 }
 
-inProcess();
-await throughFuse();
+function machine(): string {
+  const cpu = cpus();
+  const ndctl = (() => {
+    try {
+      return execFileSync('ndctl', ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  })();
+  return `${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}, ndctl ${ndctl}`;
+}
+
+function report(results: readonly SizeResult[]): string {
+  const lines: string[] = [];
+  const ratio = (r: ListingResult) => `${median(r.ratios).toFixed(2)} (${quantile(r.ratios, 0.25).toFixed(2)}–${quantile(r.ratios, 0.75).toFixed(2)})`;
+  lines.push(`Machine: ${machine()}`, '');
+  lines.push('| DIMMs | command | ndsim | static copy | ndsim/static | same output |', '|---:|---|---:|---:|---:|:---:|');
+  for (const s of results)
+    for (const l of s.listings)
+      lines.push(`| ${s.dimms} | \`${l.command}\` | ${formatMs(summarize(l.ndsim))} | ${formatMs(summarize(l.static))} | ${ratio(l)} | ${l.sameOutput ? 'yes' : 'NO'} |`);
+  lines.push('', '| DIMMs | files in tree | render | daemon start | RSS after start | RSS after bench | ioctl round trip (µs, median of 10,000; p10–p90) | 1 MiB update-firmware |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of results)
+    lines.push(
+      `| ${s.dimms} | ${s.files} | ${s.renderMs.toFixed(0)} ms | ${s.startMs.toFixed(0)} ms | ${(s.rssStartKiB / 1024).toFixed(0)} MiB | ${(s.rssAfterKiB / 1024).toFixed(0)} MiB | ` +
+        `${s.ioctlUs.median.toFixed(1)} (${s.ioctlUs.p10.toFixed(1)}–${s.ioctlUs.p90.toFixed(1)}) | ${formatMs(summarize(s.updateMs), 0)} |`,
+    );
+  lines.push('', 'Times are medians with the interquartile range in brackets; ratios are medians of per-pair ratios (each ndsim run against the static run that follows it).');
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2));
+  const work = await mkdtemp(join(tmpdir(), 'ndsim-bench-img-'));
+  try {
+    const image = join(work, 'firmware.img');
+    await writeFile(image, Buffer.alloc(1 << 20, 0xa5));
+    const results: SizeResult[] = [];
+    for (const n of o.sizes) results.push(await benchSize(n, n >= 1024 ? o.runsLarge : o.runs, image));
+    process.stdout.write(report(results));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

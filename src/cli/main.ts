@@ -6,6 +6,7 @@ import { runWithSimulation } from './run.js';
 import { injectCommand, reportCommand, traceCommand } from './control-commands.js';
 import { explainCommand } from './explain-command.js';
 import { scenarioCommand } from './scenario-command.js';
+import { renderCommand } from './render-command.js';
 import { DEFAULT_TOPOLOGY, listBuiltinTopologies, loadTopology } from '../topology/load.js';
 
 function fail(message: string): never {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     .command(reportCommand)
     .command(explainCommand)
     .command(scenarioCommand)
+    .command(renderCommand)
     .command(
       'topologies',
       'List the built-in topologies',

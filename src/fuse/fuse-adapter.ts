@@ -1,7 +1,8 @@
 // fuse-native behind MountableFs: each FUSE callback runs one synchronous
 // call on the filesystem and answers with its result or its errno. Direct
-// I/O and zero attribute/entry timeouts keep the kernel from caching
-// content or sizes, so every read reaches show() (sysfs semantics).
+// I/O keeps the kernel from caching content, so every read reaches show(),
+// and a zero entry timeout makes every path walk ask which entries exist
+// (sysfs semantics).
 import { execFile } from 'node:child_process';
 import createDebug from 'debug';
 import Fuse from 'fuse-native';
@@ -38,8 +39,19 @@ export interface Mounted {
 }
 
 export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsname?: string } = {}): Promise<Mounted> {
-  const started = new Date();
-  const stat = (s: ReturnType<MountableFs['getattr']>) => ({ ...s, uid: 0, gid: 0, mtime: started, atime: started, ctime: started });
+  const started = Date.now();
+  // Built field by field (no spread): getattr is the most frequent request.
+  const stat = (s: ReturnType<MountableFs['getattr']>): Fuse.Stat => ({
+    mode: s.mode,
+    size: s.size,
+    nlink: s.nlink,
+    rdev: s.rdev,
+    uid: 0,
+    gid: 0,
+    mtime: started,
+    atime: started,
+    ctime: started,
+  });
   const ops: Fuse.Ops = {
     getattr: (path, cb) => guard(() => stat(fs.getattr(path)), (s) => cb(0, s), (e) => cb(e)),
     fgetattr: (path, _fd, cb) => guard(() => stat(fs.getattr(path)), (s) => cb(0, s), (e) => cb(e)),
@@ -84,9 +96,20 @@ export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsnam
     mkdir: true,
     autoUnmount: true,
     defaultPermissions: true,
-    // Strings: fuse-native drops a numeric 0 option as unset.
-    attrTimeout: '0',
+    // Entries are looked up afresh on every path walk, so a removed
+    // namespace is gone at once, as on sysfs (the kernel could not be told
+    // to drop a cached entry: fuse-native offers no notify call). Each
+    // LOOKUP reply refreshes the attributes it carries, and a sysfs file's
+    // mode, size and times never change while its path names it, so the
+    // attributes may be cached: that spares the GETATTR the permission
+    // check (fs/fuse/dir.c fuse_permission, with default_permissions) sends
+    // for every directory of every path when they have expired. Strings:
+    // fuse-native drops a numeric 0 option as unset.
+    attrTimeout: '3600',
     entryTimeout: '0',
+    // Every answer is synchronous; fuse-native's per-request deadline
+    // timers would cost a setTimeout/clearTimeout pair each and never fire.
+    timeout: false,
     fsname: opts.fsname ?? 'ndsim',
     // libfuse's direct_io: every read reaches show() with the caller's own
     // size and a failing one fails that read, as on sysfs, instead of going

@@ -9,9 +9,10 @@ declare module 'fuse-native' {
       size: number;
       nlink: number;
       rdev: number;
-      mtime: Date;
-      atime: Date;
-      ctime: Date;
+      /** Dates, or milliseconds since the epoch (fuse-native takes either). */
+      mtime: Date | number;
+      atime: Date | number;
+      ctime: Date | number;
   }
   export interface Ops {
     init?(cb: Cb): void;
@@ -50,6 +51,8 @@ declare module 'fuse-native' {
     /** Joined into fuse-native's -o list after a comma: more options can ride on it. */
     subtype?: string;
     debug?: boolean;
+    /** Per-request answer deadline in ms; false for none. */
+    timeout?: number | false;
   }
   }
   class Fuse {

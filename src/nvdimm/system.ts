@@ -281,21 +281,31 @@ export class NvdimmSystem implements DriverCore {
    * `regionOrder` stay pending.
    */
   private flushDisks(regionOrder: readonly number[]): void {
+    if (this.pendingDisks.length === 0) return;
+    // One pass over the pending disks and the used minors, not one per
+    // region: a boot registers every region's disk at once.
+    const byRegion = new Map<number, DiskPlan[]>();
+    for (const p of this.pendingDisks) {
+      const list = byRegion.get(p.ns.region.id);
+      if (list) list.push(p);
+      else byRegion.set(p.ns.region.id, [p]);
+    }
+    const used = new Set(this.regions.flatMap((r) => r.namespaces.flatMap((n) => (n.disk ? [n.disk.devt.minor] : []))));
+    let lowest = 0;
+    const freeBlockMinor = () => {
+      // The block layer hands out the lowest free extended minor.
+      while (used.has(lowest)) lowest += 1;
+      used.add(lowest);
+      return lowest;
+    };
     for (const id of regionOrder) {
-      for (const plan of this.pendingDisks.filter((p) => p.ns.region.id === id)) {
-        const devt = { major: this.majors.block, minor: this.freeBlockMinor() };
+      for (const plan of byRegion.get(id) ?? []) {
+        const devt = { major: this.majors.block, minor: freeBlockMinor() };
         const daxMinor = plan.dax ? this.allocDaxMinor() : undefined;
         plan.ns.disk = new PmemDisk({ ...plan, devt, diskseq: this.nextDiskseq++, region: plan.ns.region, daxMinor });
       }
-      this.pendingDisks = this.pendingDisks.filter((p) => p.ns.region.id !== id);
+      byRegion.delete(id);
     }
-  }
-
-  /** The block layer hands out the lowest free extended minor. */
-  private freeBlockMinor(): number {
-    const used = new Set(this.regions.flatMap((r) => r.namespaces.map((n) => n.disk?.devt.minor)));
-    let minor = 0;
-    while (used.has(minor)) minor += 1;
-    return minor;
+    this.pendingDisks = [...byRegion.values()].flat();
   }
 }

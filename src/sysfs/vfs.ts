@@ -51,8 +51,23 @@ export class SysfsVfs {
     private readonly tracer?: Tracer,
   ) {}
 
+  /** Resolved paths of the current tree (kept until the model's shape changes). */
+  private resolved = new Map<string, Node>();
+  private resolvedIn: DirNode | undefined;
+  private readonly ordered = new WeakMap<DirNode, readonly string[]>();
+
   private node(path: string): Node {
-    return lookup(this.source.tree(), path);
+    const root = this.source.tree();
+    if (root !== this.resolvedIn) {
+      this.resolved = new Map();
+      this.resolvedIn = root;
+    }
+    let n = this.resolved.get(path);
+    if (n === undefined) {
+      n = lookup(root, path);
+      this.resolved.set(path, n);
+    }
+    return n;
   }
 
   getattr(path: string): FileStat {
@@ -73,7 +88,14 @@ export class SysfsVfs {
   readdir(path: string): string[] {
     const n = this.node(path);
     if (n.kind !== 'dir') throw new KernelError('ENOTDIR');
-    return kernfsOrder(n.entries.keys());
+    // A built tree never changes (the model's changes build a new one), so
+    // each directory's order is worked out once.
+    let order = this.ordered.get(n);
+    if (!order) {
+      order = kernfsOrder(n.entries.keys());
+      this.ordered.set(n, order);
+    }
+    return [...order];
   }
 
   readlink(path: string): string {
