@@ -2,7 +2,8 @@
  * Carrying bytes between the caller's ioctl argument and the daemon. The
  * shim knows no ioctl layout: like the kernel's nd ioctl path (which reads
  * the fixed part, then the sizes it names, then the rest), the daemon says
- * how many leading bytes it needs and the shim sends exactly those.
+ * how many leading bytes it needs and the shim sends exactly those. Only
+ * the first round guesses: the size the request number encodes.
  *
  * No allocation happens here: user memory goes through one static bounce
  * buffer in chunks, and that buffer is only touched under the shim's lock.
@@ -12,6 +13,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -19,6 +21,8 @@
 #define CHUNK (64u * 1024u)
 /* NEED must grow each round, so this only bounds a daemon that creeps up. */
 #define MAX_ROUNDS 16
+/* The first round's guess is capped here (ND_CMD_MAX_ENVELOPE). */
+#define GUESS_MAX 256u
 /* Largest errno a reply may carry (the kernel's MAX_ERRNO). */
 #define MAX_ERRNO 4095
 
@@ -234,13 +238,29 @@ static int recv_payload(int sock, void *arg, uint32_t len)
 
 int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
 {
-	uint32_t sent = 0;
+	/*
+	 * The first round sends the _IOC_SIZE the request number encodes: for
+	 * a fixed-size command that is everything the daemon needs, and a
+	 * NEED round trip is saved. The kernel never reads more than the
+	 * command needs, so if those bytes are not all readable the guess is
+	 * dropped and the exchange starts from nothing, as the daemon then
+	 * decides what is missing (and the caller gets EFAULT only where the
+	 * kernel would).
+	 */
+	uint32_t sent = _IOC_SIZE(request) < GUESS_MAX ? _IOC_SIZE(request) : GUESS_MAX;
+	int guessing = sent > 0;
 	struct reply r;
 	int round, e, desync;
 
 	for (round = 0; round < MAX_ROUNDS; round++) {
 		desync = 0;
 		e = send_ioctl(sock, request, arg, sent, &desync);
+		if (e == EFAULT && guessing && !desync) {
+			guessing = 0;
+			sent = 0;
+			e = send_ioctl(sock, request, arg, sent, &desync);
+		}
+		guessing = 0;
 		if (e != 0) {
 			if (desync) /* half a request went out: nothing after it can be trusted */
 				shutdown(sock, SHUT_RDWR);

@@ -3,6 +3,7 @@
 // are printed as markdown tables for docs/performance.md, never asserted.
 //
 //   node dist/bench/run.js [--sizes 4,64,1024] [--runs N] [--runs-large N]
+//   (--runs: 11 by default; --runs-large, for 1024 DIMMs and more: 3, no warm-up)
 //
 // For each scale topology (topologies/scale/scale-N.yaml): daemon start
 // time and RSS, `ndctl list -BDF -vvv` and `ndctl list -BDFHRN` on ndsim
@@ -27,7 +28,7 @@ interface Options {
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { sizes: [4, 64, 1024], runs: 11, runsLarge: 5 };
+  const o: Options = { sizes: [4, 64, 1024], runs: 11, runsLarge: 3 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--sizes' && v) o.sizes = v.split(',').map(Number);
@@ -81,13 +82,16 @@ interface SizeResult {
   updateMs: number[];
 }
 
-async function listings(d: BenchDaemon, staticRoot: string, runs: number): Promise<ListingResult[]> {
+async function listings(d: BenchDaemon, staticRoot: string, runs: number, warmUp: boolean): Promise<ListingResult[]> {
   const out: ListingResult[] = [];
   for (const argv of LISTINGS) {
     const r: ListingResult = { command: argv.join(' '), ndsim: [], static: [], ratios: [], sameOutput: true };
-    // One warm-up each: page cache, the dynamic loader, the daemon's JIT.
-    await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
-    await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+    // One warm-up each (page cache, the dynamic loader, the daemon's JIT),
+    // except where a single listing takes minutes.
+    if (warmUp) {
+      await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
+      await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+    }
     for (let i = 0; i < runs; i++) {
       const a = await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
       const b = await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
@@ -135,7 +139,7 @@ async function benchSize(dimms: number, runs: number, image: string): Promise<Si
     d = await startBenchDaemon(topology);
     const rssStartKiB = await d.rssKiB();
     process.stderr.write(`bench: ${dimms} DIMMs: started in ${d.startMs.toFixed(0)} ms, listing...\n`);
-    const l = await listings(d, staticRoot, runs);
+    const l = await listings(d, staticRoot, runs, dimms < 1024);
     process.stderr.write(`bench: ${dimms} DIMMs: ioctl round trips...\n`);
     const ioctlUs = await ioctlRoundTrip(d);
     const updateMs = await firmwareUpdates(d, image, Math.min(runs, dimms));

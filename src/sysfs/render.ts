@@ -56,6 +56,7 @@ function readAll(vfs: SysfsVfs, path: string): Buffer | undefined {
 /** Write the subtree `from` of `vfs` (e.g. "/" or "/sys") below `dir`. */
 export function render(vfs: SysfsVfs, from: string, dir: string): RenderResult {
   const result: RenderResult = { dirs: 0, files: 0, links: 0, unreadable: 0, devices: [] };
+  const umask = process.umask();
   // Directory modes are applied after their contents are written: a 0555
   // directory could not be filled otherwise.
   const dirModes: Array<[string, number]> = [];
@@ -80,9 +81,11 @@ export function render(vfs: SysfsVfs, from: string, dir: string): RenderResult {
       default: {
         const content = readAll(vfs, path);
         if (!content) result.unreadable += 1;
-        writeFileSync(at, content ?? '', { mode: st.mode & 0o7777 });
-        // The process umask may have narrowed the mode.
-        chmodSync(at, st.mode & 0o7777);
+        const mode = st.mode & 0o7777;
+        writeFileSync(at, content ?? '', { mode });
+        // Only where the process umask narrowed the mode (a chmod per file
+        // would double the cost of rendering 1024 DIMMs).
+        if ((mode & ~umask) !== mode) chmodSync(at, mode);
         result.files += 1;
       }
     }
