@@ -3,6 +3,7 @@
 // identity of it. Layout (docs/persistence.md):
 //
 //   ndsim-state.json                 format, topology name, topology fingerprint
+//   lock                             pid of the daemon using the directory
 //   platform.json                    the last activation (nfit_test's last_activate)
 //   dimms/<bus>-<handle>.labels      the label area, raw, exactly its size
 //   dimms/<bus>-<handle>.fw.json     firmware update and activation state
@@ -13,7 +14,7 @@
 // made it returns. A file that cannot be used stops the start with one
 // line naming it: nothing is silently dropped.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { dimmKey, regionKey, type FirmwareSnapshot, type PlatformPersistence, type SavedDimm, type SavedPlatform, type TimelineSnapshot } from '../platform/platform-persistence.js';
@@ -25,8 +26,9 @@ const MANIFEST = 'ndsim-state.json';
 const PLATFORM = 'platform.json';
 const DIMMS = 'dimms';
 const MEDIA = 'media';
+const LOCK = 'lock';
 const PAGE = 4096;
-const OURS = new Set([MANIFEST, PLATFORM, DIMMS, MEDIA]);
+const OURS = new Set([MANIFEST, PLATFORM, DIMMS, MEDIA, LOCK]);
 const RESET_HINT = 'repair or remove it, or start with --reset-state to begin afresh';
 
 /** A state directory that cannot be used: the message is one line naming the file. */
@@ -85,6 +87,41 @@ function isTemp(name: string): boolean {
   return name.startsWith('.') && name.includes(TEMP_MARK);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Two daemons on one directory would each overwrite the other's writes:
+ * the first takes the lock, a second is refused. A lock whose process is
+ * gone (a SIGKILLed daemon) is taken over. Returns the release function.
+ */
+function takeLock(dir: string): () => void {
+  const path = join(dir, LOCK);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      const release = () => rmSync(path, { force: true });
+      process.once('exit', release);
+      return () => {
+        process.off('exit', release);
+        release();
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StateDirError(`state dir ${dir} is in use by ndsim process ${pid}`);
+    rmSync(path, { force: true });
+  }
+  throw new StateDirError(`state dir ${dir}: cannot take ${path}`);
+}
+
 function entries(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
@@ -95,41 +132,31 @@ export class StateDir implements PlatformPersistence {
   private constructor(
     readonly dir: string,
     saved: SavedPlatform,
+    /** Give the directory up (the lock goes with the process otherwise). */
+    readonly close: () => void,
   ) {
     this.saved = saved;
   }
 
   /** Open (creating if need be) and load a state directory for `spec`. */
   static open(opts: OpenOptions): StateDir {
-    const { dir, spec, topology } = opts;
-    const fingerprint = topologyFingerprint(spec);
+    const { dir } = opts;
+    const fingerprint = topologyFingerprint(opts.spec);
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new StateDirError(`state dir ${dir}: not a directory`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const present = readdirSync(dir).filter((n) => !isTemp(n));
+    const present = readdirSync(dir).filter((n) => !isTemp(n) && n !== LOCK);
     const strangers = present.filter((n) => !OURS.has(n));
-    const manifestPath = join(dir, MANIFEST);
     if (present.length > 0 && !present.includes(MANIFEST)) {
       throw new StateDirError(`state dir ${dir}: not empty and has no ${MANIFEST} (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', ...' : ''}); give an empty or an ndsim state directory`);
     }
     if (strangers.length > 0) throw new StateDirError(`state dir ${dir}: holds files ndsim did not make (${strangers.slice(0, 3).join(', ')}); give an empty or an ndsim state directory`);
-    if (opts.reset) {
-      for (const n of readdirSync(dir)) if (OURS.has(n) || isTemp(n)) rmSync(join(dir, n), { recursive: true, force: true });
-      fsyncDir(dir);
+    const release = takeLock(dir);
+    try {
+      return new StateDir(dir, prepare(opts, fingerprint), release);
+    } catch (e) {
+      release();
+      throw e;
     }
-    if (existsSync(manifestPath)) {
-      const m = parseJson(manifestPath, Manifest);
-      if (m.fingerprint !== fingerprint) {
-        throw new StateDirError(
-          `state dir ${dir} was made for topology ${m.topology} (${m.fingerprint.slice(0, 12)}), not for ${topology} (${fingerprint.slice(0, 12)}); use another --state dir, or --reset-state to begin afresh`,
-        );
-      }
-    } else {
-      const manifest: Manifest = { format: STATE_FORMAT, topology, fingerprint };
-      atomicWriteFileSync(manifestPath, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-    }
-    for (const sub of [DIMMS, MEDIA]) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
-    fsyncDir(dir);
-    return new StateDir(dir, load(dir, layoutOf(spec)));
   }
 
   labelsWritten(dimm: string, bytes: Buffer): void {
@@ -154,6 +181,30 @@ export class StateDir implements PlatformPersistence {
     }
     atomicWriteFileSync(path, bytes);
   }
+}
+
+/** Reset if asked, check or write the manifest, and load (under the lock). */
+function prepare(opts: OpenOptions, fingerprint: string): SavedPlatform {
+  const { dir, spec, topology } = opts;
+  const manifestPath = join(dir, MANIFEST);
+  if (opts.reset) {
+    for (const n of readdirSync(dir)) if ((OURS.has(n) && n !== LOCK) || isTemp(n)) rmSync(join(dir, n), { recursive: true, force: true });
+    fsyncDir(dir);
+  }
+  if (existsSync(manifestPath)) {
+    const m = parseJson(manifestPath, Manifest);
+    if (m.fingerprint !== fingerprint) {
+      throw new StateDirError(
+        `state dir ${dir} was made for topology ${m.topology} (${m.fingerprint.slice(0, 12)}), not for ${topology} (${fingerprint.slice(0, 12)}); use another --state dir, or --reset-state to begin afresh`,
+      );
+    }
+  } else {
+    const manifest: Manifest = { format: STATE_FORMAT, topology, fingerprint };
+    atomicWriteFileSync(manifestPath, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  }
+  for (const sub of [DIMMS, MEDIA]) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
+  fsyncDir(dir);
+  return load(dir, layoutOf(spec));
 }
 
 function pageName(page: number): string {

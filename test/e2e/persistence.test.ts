@@ -20,7 +20,7 @@ const CHUNK = 4096;
 const NCHUNKS = LABEL_SIZE / CHUNK;
 /** Each C writer goes round its DIMM's label area at least this often before the kill. */
 const ROUNDS_BEFORE_KILL = 2;
-const LOAD_DEADLINE_MS = 120_000;
+const LOAD_DEADLINE_MS = 240_000;
 const WRITER_COUNT = 1_000_000;
 
 /** label-writer.c fill(): byte j of write i by the writer tagged `tag`. */
@@ -204,11 +204,14 @@ describe('ndsim mount --state', () => {
     );
     // Something still in flight somewhere: the kill lands in the middle.
     first.daemon.child.kill('SIGKILL');
+    const unacked = (w: (typeof writers)[number]) => w.client.count('sent') - w.client.count('ack');
+    const inFlight = writers.filter((w) => unacked(w) > 0).length + writeLabels.sent.length - writeLabels.acked.length + initLabels.sent.length - initLabels.acked.length;
     await first.stop();
     await Promise.all(writers.map((w) => w.client.kill()));
     await writeLabels.stop();
     await initLabels.stop();
     for (const w of writers) expect(w.client.lines.filter((l) => l.startsWith('fail') && !/errno/.test(l)), `${w.nmem} status failures`).toEqual([]);
+    expect(inFlight, 'writes in flight when the daemon was killed').toBeGreaterThan(0);
 
     const second = await launch('nfit_test', state);
     for (const w of writers) {
@@ -241,7 +244,7 @@ describe('ndsim mount --state', () => {
     const index = JSON.parse(await ndctl(second, 'read-labels', '-j', 'nmem5')) as { index?: unknown[] }[];
     expect(index[0]?.index?.length ?? 0).toBeGreaterThanOrEqual(1);
     await second.stop();
-  }, 300_000);
+  }, 420_000);
 
   it('keeps a staged firmware update across a restart, and its activation proceeds', async () => {
     const topoDir = join(dir, 'fw');
@@ -284,4 +287,48 @@ describe('ndsim mount --state', () => {
     expect(await dimmFw(third)).toEqual(after);
     await third.stop();
   }, 180_000);
+
+  /** ndsim itself, with a deadline; never left running. */
+  function ndsim(args: readonly string[]): Promise<Outcome> {
+    return runProcess(process.execPath, [join(REPO, 'bin/ndsim.js'), ...args], process.env);
+  }
+  async function mounted(mnt: string): Promise<boolean> {
+    return (await readFile('/proc/mounts', 'utf8')).split('\n').some((l) => l.split(' ')[1] === mnt);
+  }
+
+  it('refuses a state dir inside the mountpoint, and a damaged one, in one line and without mounting', async () => {
+    const mnt = join(dir, 'mnt');
+    await mkdir(mnt);
+    const inside = await ndsim(['mount', '--clock', 'virtual', '--state', join(mnt, 'state'), mnt]);
+    expect(inside.rc).toBe(1);
+    expect(inside.stderr).toMatch(/^ndsim: state dir \S+ is inside the mountpoint \S+: .*deadlock.*\n$/);
+    expect(await mounted(mnt)).toBe(false);
+
+    const state = join(dir, 'damaged-state');
+    const made = await ndsim(['run', '--no-namespace', '--clock', 'virtual', '--state', state, '--', 'true']);
+    expect(made.rc, made.stderr).toBe(0);
+    const labels = join(state, 'dimms', 'bus0-dimm0x0000.labels');
+    await writeFile(labels, Buffer.alloc(10));
+    const damaged = await ndsim(['mount', '--clock', 'virtual', '--state', state, mnt]);
+    expect(damaged.rc).toBe(1);
+    expect(damaged.stderr).toBe(`ndsim: state file ${labels}: 10 bytes, but the DIMM's label area holds ${LABEL_SIZE}; repair or remove it, or start with --reset-state to begin afresh\n`);
+    expect(await mounted(mnt)).toBe(false);
+    expect((await readFile(labels)).length).toBe(10);
+  }, 120_000);
+
+  it('ndsim run --state keeps labels from one run to the next; --reset-state starts afresh', async () => {
+    const state = join(dir, 'run-state');
+    const image = join(dir, 'run-image.bin');
+    const bytes = Buffer.from(Array.from({ length: LABEL_SIZE }, (_, j) => (j * 5 + 3) & 0xff));
+    await writeFile(image, bytes);
+    const out = join(dir, 'run-read.bin');
+    const w = await ndsim(['run', '--no-namespace', '--clock', 'virtual', '--state', state, '--', 'sh', '-c', `ndctl disable-region all && ndctl write-labels nmem4 -i ${image}`]);
+    expect(w.rc, w.stderr).toBe(0);
+    const r = await ndsim(['run', '--no-namespace', '--clock', 'virtual', '--state', state, '--', 'ndctl', 'read-labels', 'nmem4', '-o', out]);
+    expect(r.rc, r.stderr).toBe(0);
+    expect((await readFile(out)).equals(bytes)).toBe(true);
+    const fresh = await ndsim(['run', '--no-namespace', '--clock', 'virtual', '--state', state, '--reset-state', '--', 'ndctl', 'read-labels', 'nmem4', '-o', out]);
+    expect(fresh.rc, fresh.stderr).toBe(0);
+    expect((await readFile(out)).equals(bytes)).toBe(false);
+  }, 120_000);
 });
