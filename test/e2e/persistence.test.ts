@@ -3,7 +3,8 @@
 // C client issuing ND_IOCTL_SET_CONFIG_DATA, ndctl write-labels and ndctl
 // init-labels loops), the daemon SIGKILLed in the middle, a restart on the
 // same state directory, and every acknowledged write read back with the
-// unmodified ndctl. Then a staged firmware update across a SIGTERM restart.
+// unmodified ndctl. Then an fsdax namespace across a SIGKILL, a staged
+// firmware update across a SIGTERM restart, and the CLI's refusals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -245,6 +246,29 @@ describe('ndsim mount --state', () => {
     expect(index[0]?.index?.length ?? 0).toBeGreaterThanOrEqual(1);
     await second.stop();
   }, 420_000);
+
+  it('brings an fsdax namespace back after a SIGKILL right after create-namespace returned', async () => {
+    const state = join(dir, 'ns-state');
+    const first = await launch('nfit_test', state);
+    await ndctl(first, 'disable-region', '-b', 'nfit_test.0', 'all');
+    await ndctl(first, 'init-labels', '-f', '-b', 'nfit_test.0', 'all');
+    await ndctl(first, 'enable-region', '-b', 'nfit_test.0', 'all');
+    interface NsJson { dev: string; mode: string; uuid?: string; size: number; map?: string }
+    const created = JSON.parse(await ndctl(first, 'create-namespace', '-r', 'region1', '-m', 'fsdax', '-s', '32M')) as NsJson;
+    expect(created.mode).toBe('fsdax');
+    first.daemon.child.kill('SIGKILL');
+    await first.stop();
+
+    const second = await launch('nfit_test', state);
+    const listed = JSON.parse(await ndctl(second, 'list', '-N', '-r', 'region1')) as NsJson[];
+    expect(listed.map(({ dev, mode, uuid, size, map }) => ({ dev, mode, uuid, size, map }))).toEqual([{ dev: created.dev, mode: 'fsdax', uuid: created.uuid, size: created.size, map: created.map }]);
+    await ndctl(second, 'destroy-namespace', '-f', created.dev);
+    await second.stop();
+    // The destroy was kept too.
+    const third = await launch('nfit_test', state);
+    expect(JSON.parse((await ndctl(third, 'list', '-N', '-r', 'region1')) || '[]')).toEqual([]);
+    await third.stop();
+  }, 180_000);
 
   it('keeps a staged firmware update across a restart, and its activation proceeds', async () => {
     const topoDir = join(dir, 'fw');
