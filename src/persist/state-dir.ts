@@ -87,12 +87,22 @@ function isTemp(name: string): boolean {
   return name.startsWith('.') && name.includes(TEMP_MARK);
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether `pid` is a live ndsim process. A SIGKILLed daemon's pid may have
+ * gone to something else since (another container run, say): a live
+ * process whose command line does not mention ndsim does not hold the lock.
+ */
+function heldByNdsim(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('ndsim');
+  } catch {
+    // No procfs to ask: a live process is taken to be the owner.
+    return true;
   }
 }
 
@@ -100,6 +110,7 @@ function alive(pid: number): boolean {
  * Two daemons on one directory would each overwrite the other's writes:
  * the first takes the lock, a second is refused. A lock whose process is
  * gone (a SIGKILLed daemon) is taken over. Returns the release function.
+ * (One process opening the directory again, as in-process tests do, may.)
  */
 function takeLock(dir: string): () => void {
   const path = join(dir, LOCK);
@@ -116,7 +127,7 @@ function takeLock(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StateDirError(`state dir ${dir} is in use by ndsim process ${pid}`);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && heldByNdsim(pid)) throw new StateDirError(`state dir ${dir} is in use by ndsim process ${pid}`);
     rmSync(path, { force: true });
   }
   throw new StateDirError(`state dir ${dir}: cannot take ${path}`);

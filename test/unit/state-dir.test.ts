@@ -3,7 +3,7 @@
 // the lock, the refusal of a directory inside the mountpoint; and the
 // platform's use of it in-process (labels, firmware, namespace info blocks
 // kept across a rebuild; a write that cannot be kept is not acknowledged).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,15 +155,24 @@ describe('StateDir', () => {
     expect(existsSync(stale)).toBe(false);
   });
 
-  it('is used by one daemon at a time; a dead owner\'s lock is taken over', () => {
+  it('is used by one daemon at a time; the lock of a process gone, or that is no ndsim, is taken over', async () => {
     const s = open();
     s.close();
-    writeFileSync(join(s.dir, 'lock'), `${process.ppid}\n`);
-    expect(refusal(() => open(s.dir))).toBe(`state dir ${s.dir} is in use by ndsim process ${process.ppid}`);
-    const gone = spawnSync('true');
-    writeFileSync(join(s.dir, 'lock'), `${gone.pid}\n`);
-    open(s.dir);
-    expect(readFileSync(join(s.dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    const holder = spawn('/bin/sh', ['-c', 'sleep 60; : ndsim-lock-holder'], { stdio: 'ignore' });
+    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(s.dir, 'lock'), `${holder.pid}\n`);
+      expect(refusal(() => open(s.dir))).toBe(`state dir ${s.dir} is in use by ndsim process ${holder.pid}`);
+      writeFileSync(join(s.dir, 'lock'), `${stranger.pid}\n`);
+      open(s.dir).close();
+      const gone = spawnSync('true');
+      writeFileSync(join(s.dir, 'lock'), `${gone.pid}\n`);
+      open(s.dir);
+      expect(readFileSync(join(s.dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    } finally {
+      for (const c of [holder, stranger]) if (c.pid) process.kill(c.pid, 'SIGKILL');
+      await Promise.all([holder, stranger].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))));
+    }
   });
 });
 
