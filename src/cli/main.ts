@@ -19,6 +19,8 @@ function simulationOptions<T>(y: Argv<T>) {
   return y
     .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
     .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through $NDSIM_ROOT/.ndsim/clock' })
+    .option('state', { type: 'string', describe: 'Keep label areas, firmware state and namespace metadata in DIR across runs' })
+    .option('reset-state', { type: 'boolean', default: false, describe: 'Begin the --state DIR afresh, dropping what it kept' })
     .option('namespace', {
       type: 'boolean',
       default: true,
@@ -26,10 +28,10 @@ function simulationOptions<T>(y: Argv<T>) {
     });
 }
 
-async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean }, command: string[]): Promise<never> {
+async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean; state: string | undefined; resetState: boolean }, command: string[]): Promise<never> {
   // A bad topology is refused before anything is started.
   loadTopology(argv.topology);
-  const status = await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, command });
+  const status = await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, state: argv.state, resetState: argv.resetState, command });
   process.exit(status);
 }
 
@@ -46,11 +48,13 @@ async function main(): Promise<void> {
           .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
           .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' })
           .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' })
-          .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' }),
+          .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' })
+          .option('state', { type: 'string', describe: 'Keep label areas, firmware state and namespace metadata in DIR across restarts (outside the mountpoint)' })
+          .option('reset-state', { type: 'boolean', default: false, describe: 'Begin the --state DIR afresh, dropping what it kept' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control });
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control, state: argv.state, resetState: argv.resetState });
       },
     )
     .command(

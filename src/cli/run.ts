@@ -25,6 +25,9 @@ export interface SimulationOptions {
   clock: 'real' | 'virtual';
   /** Redirect /sys through the shim instead of a mount namespace. */
   noNamespace: boolean;
+  /** ndsim mount --state / --reset-state for the daemon. */
+  state?: string;
+  resetState?: boolean;
 }
 
 export interface RunOptions extends SimulationOptions {
@@ -69,7 +72,8 @@ async function startDaemon(dir: string, opts: SimulationOptions): Promise<Daemon
   const socket = join(dir, 'ioctl.sock');
   const control = join(dir, 'control.sock');
   mkdirSync(root);
-  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, root], {
+  const persist = [...(opts.state === undefined ? [] : ['--state', resolve(opts.state)]), ...(opts.resetState ? ['--reset-state'] : [])];
+  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, ...persist, root], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

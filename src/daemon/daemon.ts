@@ -20,6 +20,9 @@ import { startControlService, type ControlService } from '../control/server.js';
 import { Tracer } from '../trace/tracer.js';
 import { addFirmwareControls } from './firmware-control.js';
 import { addModprobeConfig } from './modprobe-config.js';
+import type { PlatformPersistence } from '../platform/platform-persistence.js';
+import { refuseStateInsideMount } from '../persist/mount-guard.js';
+import { StateDir } from '../persist/state-dir.js';
 
 const debug = createDebug('ndsim:daemon');
 const UNMOUNT_DEADLINE_MS = 5000;
@@ -37,10 +40,10 @@ export function createSimulation(topology: string, clockKind: ClockKind, endpoin
   return buildSimulation(loadTopology(topology), topology, clockKind, endpoints);
 }
 
-export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind, endpoints: ControlEndpoints = {}): Simulation {
+export function buildSimulation(spec: Topology, topology: string, clockKind: ClockKind, endpoints: ControlEndpoints = {}, persistence?: PlatformPersistence): Simulation {
   const clock = makeClock(clockKind);
   const tracer = new Tracer(() => clock.now());
-  const system = new NvdimmSystem(new NfitPlatform(spec, clock, tracer), clock);
+  const system = new NvdimmSystem(new NfitPlatform(spec, clock, tracer, persistence), clock);
   let built: { generation: number; root: DirNode } | undefined;
   const vfs = new SysfsVfs({
     tree: () => {
@@ -76,6 +79,10 @@ export interface MountOptions {
   socket?: string;
   /** The control service's socket; a private default beside it. */
   control?: string;
+  /** A state directory kept across restarts (docs/persistence.md). */
+  state?: string;
+  /** Drop what the state directory kept and begin afresh. */
+  resetState?: boolean;
 }
 
 /** A socket path private to this user and process. */
@@ -90,7 +97,10 @@ export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
 export async function runMount(opts: MountOptions): Promise<void> {
   const socket = opts.socket ?? defaultSocketPath('ioctl');
   const control = opts.control ?? defaultSocketPath('control');
-  const sim = buildSimulation(opts.spec, opts.topology, opts.clock, { socket, control });
+  // Loaded and checked before anything is built or mounted: a bad state dir leaves nothing behind.
+  if (opts.state !== undefined) refuseStateInsideMount(opts.state, opts.mountpoint);
+  const state = opts.state === undefined ? undefined : StateDir.open({ dir: opts.state, spec: opts.spec, topology: opts.topology, reset: opts.resetState });
+  const sim = buildSimulation(opts.spec, opts.topology, opts.clock, { socket, control }, state);
   const ioctl: IoctlService = await startIoctlService(socket, sim.system, sim.tracer);
   const ctl: ControlService = await startControlService(control, sim);
   const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });

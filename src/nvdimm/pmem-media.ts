@@ -6,6 +6,12 @@
 // kernel wrote (pfn/dax/btt info blocks) is found again after a disable
 // and enable, as on the real device.
 
+// With a state directory (ndsim mount --state) the pages start from what
+// an earlier run kept and every page written is kept before the write
+// returns: the info blocks that bring a namespace back in its mode.
+import { KernelError } from '../kernel/errno.js';
+import type { MediaBacking } from '../platform/state-keeper.js';
+
 const PAGE = 4096;
 
 export class PmemMedia {
@@ -14,7 +20,10 @@ export class PmemMedia {
   constructor(
     /** The region's size in bytes: accesses beyond it are a bug in the caller. */
     readonly size: bigint,
-  ) {}
+    private readonly backing?: MediaBacking,
+  ) {
+    for (const [page, bytes] of backing?.pages ?? []) this.pages.set(page, Buffer.from(bytes));
+  }
 
   private check(offset: bigint, length: number): void {
     if (offset < 0n || offset + BigInt(length) > this.size) throw new RangeError(`media access ${offset}+${length} outside ${this.size}`);
@@ -50,8 +59,20 @@ export class PmemMedia {
       }
       data.copy(buf, within, done, done + n);
       // A page of zeros is what an absent page reads as: keep the store sparse.
-      if (buf.every((b) => b === 0)) this.pages.delete(page);
+      const zero = buf.every((b) => b === 0);
+      if (zero) this.pages.delete(page);
+      this.keep(page, zero ? undefined : buf);
       done += n;
+    }
+  }
+
+  private keep(page: number, bytes: Buffer | undefined): void {
+    if (!this.backing) return;
+    try {
+      this.backing.pageWritten(page, bytes);
+    } catch {
+      // Not durable: the write fails as a media error would (the keeper traced why).
+      throw new KernelError('EIO');
     }
   }
 }

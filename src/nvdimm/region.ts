@@ -99,7 +99,7 @@ export class NdRegion implements NdDevice {
     this.align = defaultAlign(spec.size, this.mappings.length);
     // A DIMM flagged "not armed" makes the region read-only (nd_region_create).
     this.readOnly = this.mappings.some((m) => m.dimm.spec.nfitFlags.includes('not_armed'));
-    this.media = new PmemMedia(spec.size);
+    this.media = new PmemMedia(spec.size, bus.platform.media(bus.platform.spec.regions.indexOf(spec)));
   }
 
   get size(): bigint {

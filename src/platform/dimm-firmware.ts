@@ -6,6 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import type { FirmwareUpdateSpec } from '../topology/schema.js';
 import type { Tracer } from '../trace/tracer.js';
 import { FWA_RESULT } from './intel-payloads.js';
+import type { FirmwareSnapshot } from './platform-persistence.js';
 
 export type FwUpdateState = 'new' | 'in_progress' | 'verify' | 'updated';
 
@@ -46,6 +47,37 @@ export class DimmFirmware {
     private readonly name: () => string,
     private readonly tracer: Tracer,
   ) {}
+
+  /**
+   * What a daemon restart keeps (docs/persistence.md): everything the DIMM
+   * itself holds. Not kept: the verify deadline (a restart outlasts any
+   * verify) and verifyStalledUntil (an injection, not DIMM state).
+   */
+  snapshot(): FirmwareSnapshot {
+    return {
+      state: this.state_,
+      context: this.context,
+      sizeReceived: this.sizeReceived,
+      version: this.version.toString(),
+      armed: this.armed,
+      missedActivate: this.missedActivate,
+      lastActivate: this.lastActivate,
+      activationResult: this.activationResult,
+    };
+  }
+
+  /** Take up a snapshot from an earlier run, before anything has asked the DIMM. */
+  restore(s: FirmwareSnapshot): void {
+    this.state_ = s.state;
+    this.context = s.context;
+    this.sizeReceived = s.sizeReceived;
+    this.verifyDeadline = -Infinity;
+    this.version = BigInt(s.version);
+    this.armed = s.armed;
+    this.missedActivate = s.missedActivate;
+    this.lastActivate = s.lastActivate;
+    this.activationResult = s.activationResult;
+  }
 
   /** The update state machine; every transition is traced. */
   get state(): FwUpdateState {

@@ -2,8 +2,13 @@
 // get_config_data and set_config_data (or _LSI/_LSR/_LSW on ACPI).
 import { ERRNO } from '../kernel/errno.js';
 
+/** Makes the whole area durable after a write; throws if it cannot. */
+export type LabelSink = (bytes: Buffer) => void;
+
 export class LabelArea {
   readonly bytes: Buffer;
+  /** Set by the platform when a state directory keeps this area. */
+  sink: LabelSink | undefined;
   constructor(
     readonly size: number,
     readonly maxXfer: number,
@@ -25,11 +30,30 @@ export class LabelArea {
     return length - n;
   }
 
-  /** nfit_test_cmd_set_config_data(): the counterpart for a write. */
+  /** Contents kept from an earlier run (exactly `size` bytes, checked by the loader). */
+  restore(saved: Buffer): void {
+    saved.copy(this.bytes, 0, 0, this.size);
+  }
+
+  /**
+   * nfit_test_cmd_set_config_data(): the counterpart for a write. With a
+   * sink, the write succeeds only once it is durable; if it cannot be made
+   * durable the area keeps its old bytes and the command fails -EIO, so no
+   * caller is ever told of a write a restart would lose.
+   */
   write(offset: number, data: Buffer): number {
     if (offset >= this.size) return -ERRNO.EINVAL;
     const n = Math.min(data.length, this.size - offset);
+    const before = this.sink ? Buffer.from(this.bytes.subarray(offset, offset + n)) : undefined;
     data.copy(this.bytes, offset, 0, n);
+    if (this.sink && before) {
+      try {
+        this.sink(this.bytes);
+      } catch {
+        before.copy(this.bytes, offset);
+        return -ERRNO.EIO;
+      }
+    }
     return data.length - n;
   }
 }

@@ -17,6 +17,9 @@ import { LabelArea } from './label-area.js';
 import { ND_CMD, ND_CMD_PKG } from './nd-cmd-payloads.js';
 import { decode, encode } from './payload.js';
 import { SmartHealth } from './smart-health.js';
+import type { PlatformPersistence } from './platform-persistence.js';
+import { regionKey } from './platform-persistence.js';
+import { StateKeeper, type MediaBacking } from './state-keeper.js';
 
 export { NVDIMM_FAMILY_INTEL };
 export const NVDIMM_BUS_FAMILY_NFIT = 0;
@@ -97,7 +100,10 @@ export class PlatformDimm implements CtlDimm, ActivationMember {
    * ioctl buffer: 0, the bytes left unfilled, or a negative errno.
    */
   ctl(cmd: number, buf: Buffer): number {
-    return DIMM_CTL[this.bus.spec.nfit.ctl](this, cmd, buf);
+    const rc = DIMM_CTL[this.bus.spec.nfit.ctl](this, cmd, buf);
+    // Whatever the command changed of the firmware is durable before it returns.
+    if (this.bus.keeper && !this.bus.keeper.settle(this.bus.index, [this])) return -ERRNO.EIO;
+    return rc;
   }
 
   /**
@@ -131,6 +137,8 @@ export class PlatformBus {
   readonly faults = new DsmFaults();
   /** The ndbusN name libnvdimm gave the bus, once registered. */
   devName: string | undefined;
+  /** Set when a state directory keeps the platform's state. */
+  keeper: StateKeeper | undefined;
 
   constructor(
     readonly spec: BusSpec,
@@ -176,9 +184,20 @@ export class PlatformBus {
     if (family === NVDIMM_BUS_FAMILY_INTEL && this.activation) {
       const entry = INTEL_BUS_DSM.get(fn);
       if (!entry) return -ERRNO.ENOTTY;
-      return evaluate(this, fn, entry, { activation: this.activation }, payload, sizeIn);
+      const rc = evaluate(this, fn, entry, { activation: this.activation }, payload, sizeIn);
+      // An activation changes every armed DIMM of the bus.
+      if (this.keeper && !this.keeper.settle(this.index, this.dimms)) return -ERRNO.EIO;
+      return rc;
     }
     return -ERRNO.ENOTTY;
+  }
+
+  /**
+   * The media behind region `regionIndex` of this bus as kept by a state
+   * directory; undefined without one (the region starts zeroed).
+   */
+  media(regionIndex: number): MediaBacking | undefined {
+    return this.keeper?.media(regionKey(this.index, regionIndex));
   }
 
   dimm(handle: number): PlatformDimm | undefined {
@@ -194,13 +213,23 @@ export class NfitPlatform {
     readonly topology: Topology,
     readonly clock: Clock,
     readonly tracer: Tracer = new Tracer(() => clock.now()),
+    /** A state directory's saved state and sink (ndsim mount --state). */
+    persistence?: PlatformPersistence,
   ) {
     const timeline = new ActivationTimeline();
     this.machine = new Machine(topology.machine, tracer);
+    const keeper = persistence ? new StateKeeper(persistence, timeline, tracer) : undefined;
+    keeper?.adoptTimeline();
     let slot = 0;
     this.buses = topology.buses.map((spec, index) => {
       const bus = new PlatformBus(spec, index, timeline, clock, this.machine, tracer);
-      for (const d of spec.dimms) bus.dimms.push(new PlatformDimm(d, slot++, bus, clock));
+      bus.keeper = keeper;
+      for (const d of spec.dimms) {
+        const dimm = new PlatformDimm(d, slot++, bus, clock);
+        // Saved state is in place before the model first asks the DIMM.
+        keeper?.adopt(index, dimm);
+        bus.dimms.push(dimm);
+      }
       return bus;
     });
   }
