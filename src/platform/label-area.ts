@@ -6,17 +6,24 @@ import { ERRNO } from '../kernel/errno.js';
 export type LabelSink = (bytes: Buffer) => void;
 
 export class LabelArea {
-  readonly bytes: Buffer;
+  /** Allocated at the first write: a thousand untouched 128 KiB areas cost nothing. */
+  private store: Buffer | undefined;
   /** Set by the platform when a state directory keeps this area. */
   sink: LabelSink | undefined;
   constructor(
     readonly size: number,
     readonly maxXfer: number,
     /** What the platform leaves at offset 0 (nfit_test writes "label<N>"); no valid index either way. */
-    initial = '',
-  ) {
-    this.bytes = Buffer.alloc(size);
-    this.bytes.write(initial.slice(0, size), 0, 'latin1');
+    private readonly initial = '',
+  ) {}
+
+  /** The whole area (allocated from here on). */
+  get bytes(): Buffer {
+    if (!this.store) {
+      this.store = Buffer.alloc(this.size);
+      this.store.write(this.initial.slice(0, this.size), 0, 'latin1');
+    }
+    return this.store;
   }
 
   /**
@@ -26,7 +33,12 @@ export class LabelArea {
   read(offset: number, length: number, out: Buffer): number {
     if (offset >= this.size) return -ERRNO.EINVAL;
     const n = Math.min(length, this.size - offset, out.length);
-    this.bytes.copy(out, 0, offset, offset + n);
+    if (this.store) this.store.copy(out, 0, offset, offset + n);
+    else {
+      // Never written: zeros, but for what the platform left at the start.
+      out.fill(0, 0, n);
+      if (offset < this.initial.length) out.write(this.initial.slice(offset, Math.min(this.size, offset + n)), 0, 'latin1');
+    }
     return length - n;
   }
 
