@@ -2,7 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runMount } from '../daemon/daemon.js';
-import { runWithSimulation } from './run.js';
+import { endLike, runWithSimulation } from './run.js';
 import { injectCommand, reportCommand, traceCommand } from './control-commands.js';
 import { explainCommand } from './explain-command.js';
 import { scenarioCommand } from './scenario-command.js';
@@ -25,11 +25,11 @@ function simulationOptions<T>(y: Argv<T>) {
     });
 }
 
-async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean }, command: string[]): Promise<never> {
+async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean }, command: string[]): Promise<void> {
   // A bad topology is refused before anything is started.
   loadTopology(argv.topology);
-  const status = await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, command });
-  process.exit(status);
+  // The command's exit status, or its killing signal re-raised after the teardown.
+  endLike(await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, command }));
 }
 
 async function main(): Promise<void> {
@@ -45,11 +45,12 @@ async function main(): Promise<void> {
           .option('topology', { alias: 't', type: 'string', default: DEFAULT_TOPOLOGY, describe: 'Built-in topology NAME or a YAML FILE' })
           .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' })
           .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' })
-          .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' }),
+          .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' })
+          .option('allow-other', { type: 'boolean', default: false, describe: 'Let other users into the mount (FUSE allow_other; the file modes still apply). Default: only you' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control });
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control, allowOther: argv.allowOther });
       },
     )
     .command(

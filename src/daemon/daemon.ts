@@ -1,8 +1,6 @@
 // The daemon: topology → simulated platform → libnvdimm model → fake root,
 // served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { makeClock, type Clock, type ClockKind } from '../clock/clock.js';
@@ -20,6 +18,8 @@ import { startControlService, type ControlService } from '../control/server.js';
 import { Tracer } from '../trace/tracer.js';
 import { addFirmwareControls } from './firmware-control.js';
 import { addModprobeConfig } from './modprobe-config.js';
+import { prepareMountpoint } from './mountpoint.js';
+import { defaultSocketDir, removeStaleDefaultSockets } from './socket-path.js';
 
 const debug = createDebug('ndsim:daemon');
 const UNMOUNT_DEADLINE_MS = 5000;
@@ -76,41 +76,59 @@ export interface MountOptions {
   socket?: string;
   /** The control service's socket; a private default beside it. */
   control?: string;
+  /** FUSE allow_other: let other users in (the kernel still enforces the modes: default_permissions). */
+  allowOther?: boolean;
 }
 
-/** A socket path private to this user and process. */
+/** A socket path private to this user and process; default sockets of killed daemons are removed on the way. */
 export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
-  const dir = join(tmpdir(), `ndsim-${process.getuid?.() ?? 0}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing directory's mode alone: make sure it is ours alone.
-  chmodSync(dir, 0o700);
+  const dir = defaultSocketDir();
+  for (const stale of removeStaleDefaultSockets(dir)) debug('removed stale socket %s', stale);
   return join(dir, `${kind}-${process.pid}.sock`);
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
+  // A stop request while starting is kept and honoured once the mount is up,
+  // so that nothing started (sockets, mount) outlives it.
+  let stopRequested: NodeJS.Signals | undefined;
+  let stop: (signal: NodeJS.Signals) => void = (signal) => (stopRequested ??= signal);
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // First the mountpoint: a stale mount is cleared, a live one refused before anything starts.
+  await prepareMountpoint(opts.mountpoint, (line) => process.stderr.write(`${line}\n`));
   const socket = opts.socket ?? defaultSocketPath('ioctl');
   const control = opts.control ?? defaultSocketPath('control');
   const sim = buildSimulation(opts.spec, opts.topology, opts.clock, { socket, control });
   const ioctl: IoctlService = await startIoctlService(socket, sim.system, sim.tracer);
-  const ctl: ControlService = await startControlService(control, sim);
-  const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
+  let ctl: ControlService | undefined;
+  let mounted: Mounted;
+  try {
+    ctl = await startControlService(control, sim);
+    mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}`, allowOther: opts.allowOther });
+  } catch (e) {
+    // Leave no socket behind for a daemon that never served.
+    await Promise.all([ioctl.close(), ctl?.close()]);
+    throw e;
+  }
+  const services = [ioctl, ctl];
   process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socket}, control socket: ${control}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
+    let stopping = false;
+    stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
       debug('%s: unmounting', signal);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       // Never outlive a stop request: if fusermount stalls, detach and go.
       setTimeout(() => {
         spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });
         process.exit(0);
       }, UNMOUNT_DEADLINE_MS).unref();
-      void Promise.all([ioctl.close(), ctl.close()])
+      void Promise.all(services.map((s) => s.close()))
         .then(() => mounted.unmount())
         .then(resolve);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (stopRequested) stop(stopRequested);
   });
   process.stdout.write(`ndsim: unmounted ${opts.mountpoint}\n`);
   // The FUSE thread ends with the process; nothing else keeps it alive.

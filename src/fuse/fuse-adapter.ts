@@ -37,7 +37,13 @@ export interface Mounted {
   unmount(): Promise<void>;
 }
 
-export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsname?: string } = {}): Promise<Mounted> {
+export interface MountFsOptions {
+  fsname?: string;
+  /** FUSE allow_other: other users may enter (default: only the user who mounted). */
+  allowOther?: boolean;
+}
+
+export async function mountFs(mountpoint: string, fs: MountableFs, opts: MountFsOptions = {}): Promise<Mounted> {
   const started = new Date();
   const stat = (s: ReturnType<MountableFs['getattr']>) => ({ ...s, uid: 0, gid: 0, mtime: started, atime: started, ctime: started });
   const ops: Fuse.Ops = {
@@ -80,9 +86,16 @@ export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsnam
   // an explicit fuse-bindings request keeps it.
   if (!/fuse-bindings/.test(process.env['DEBUG'] ?? '')) delete process.env['DEBUG'];
   const fuse = new Fuse(mountpoint, ops, {
-    force: true,
+    // Not force: fuse-native would lazily unmount a stale mount without a
+    // word. The daemon decides first (src/daemon/mountpoint.ts); fuse-native
+    // still refuses a directory that is a mountpoint ("Mountpoint in use").
+    force: false,
     mkdir: true,
+    // fusermount's auto_unmount helper unmounts when this process dies, even by SIGKILL.
     autoUnmount: true,
+    // Without allow_other only the mounting user gets in (fuse_allow_current_process);
+    // with it, the kernel checks every access against the modes (generic_permission).
+    allowOther: opts.allowOther === true,
     defaultPermissions: true,
     // Strings: fuse-native drops a numeric 0 option as unset.
     attrTimeout: '0',
