@@ -46,11 +46,12 @@ async function main(): Promise<void> {
           .option('clock', { type: 'string', choices: ['real', 'virtual'] as const, default: 'real' as const, describe: 'Real time, or a virtual clock moved through <mnt>/.ndsim/clock' })
           .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' })
           .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' })
-          .option('allow-other', { type: 'boolean', default: false, describe: 'Let other users into the mount (FUSE allow_other; the file modes still apply). Default: only you' }),
+          .option('allow-other', { type: 'boolean', default: false, describe: 'Let other users into the mount (FUSE allow_other; the file modes still apply). Default: only you' })
+          .option('stop-on-stdin-eof', { type: 'boolean', default: false, describe: 'Unmount and exit when standard input ends, e.g. when the parent process dies' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control, allowOther: argv.allowOther });
+        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control, allowOther: argv.allowOther, stopOnStdinEof: argv.stopOnStdinEof });
       },
     )
     .command(

@@ -69,8 +69,10 @@ async function startDaemon(dir: string, opts: SimulationOptions): Promise<Daemon
   const socket = join(dir, 'ioctl.sock');
   const control = join(dir, 'control.sock');
   mkdirSync(root);
-  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, root], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Its standard input is a pipe this process never writes or closes: if
+  // this process is killed outright, the pipe ends and the daemon unmounts.
+  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, '--stop-on-stdin-eof', root], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

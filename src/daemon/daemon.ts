@@ -78,6 +78,8 @@ export interface MountOptions {
   control?: string;
   /** FUSE allow_other: let other users in (the kernel still enforces the modes: default_permissions). */
   allowOther?: boolean;
+  /** Unmount and exit when standard input ends (the parent closed it, or died). */
+  stopOnStdinEof?: boolean;
 }
 
 /** A socket path private to this user and process; default sockets of killed daemons are removed on the way. */
@@ -90,11 +92,18 @@ export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
 export async function runMount(opts: MountOptions): Promise<void> {
   // A stop request while starting is kept and honoured once the mount is up,
   // so that nothing started (sockets, mount) outlives it.
-  let stopRequested: NodeJS.Signals | undefined;
-  let stop: (signal: NodeJS.Signals) => void = (signal) => (stopRequested ??= signal);
+  let stopRequested: string | undefined;
+  let stop: (why: string) => void = (why) => (stopRequested ??= why);
   const onSignal = (signal: NodeJS.Signals) => stop(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (opts.stopOnStdinEof) {
+    // The parent holds the other end: when it dies, even by SIGKILL, the
+    // pipe closes and the mount goes with it (ndsim run starts us so).
+    process.stdin.once('end', () => stop('end of standard input'));
+    process.stdin.once('error', () => stop('standard input failed'));
+    process.stdin.resume();
+  }
   // First the mountpoint: a stale mount is cleared, a live one refused before anything starts.
   await prepareMountpoint(opts.mountpoint, (line) => process.stderr.write(`${line}\n`));
   const socket = opts.socket ?? defaultSocketPath('ioctl');
@@ -115,10 +124,10 @@ export async function runMount(opts: MountOptions): Promise<void> {
   process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socket}, control socket: ${control}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
-    stop = (signal: NodeJS.Signals) => {
+    stop = (why: string) => {
       if (stopping) return;
       stopping = true;
-      debug('%s: unmounting', signal);
+      debug('%s: unmounting', why);
       // Never outlive a stop request: if fusermount stalls, detach and go.
       setTimeout(() => {
         spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });

@@ -45,7 +45,9 @@ function start(file: string, args: string[], env: NodeJS.ProcessEnv = process.en
     for (const w of waiting.filter((x) => stdout.includes(x.text))) w.res(true);
   });
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), COMMAND_TIMEOUT_MS);
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, COMMAND_TIMEOUT_MS);
   const ended = new Promise<Ended>((res) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -297,6 +299,43 @@ describe('ndsim run: how it ends', () => {
     expect(await trapping.saw('ready')).toBe(true);
     trapping.child.kill(signal);
     expect(await trapping.ended).toMatchObject({ code: 3, signal: null, stdout: 'ready\ncaught\n' });
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('killed outright (SIGKILL), it still takes its daemon and mount down', async () => {
+    // SIGKILL cannot be passed on: the command lives on (we end it), the
+    // daemon sees its standard input end and unmounts; only the empty
+    // scratch directory remains, which nobody was left to remove.
+    const r = run(['--', 'sh', '-c', 'echo "pid $$"; exec sleep 60']);
+    expect(await r.saw('\n')).toBe(true);
+    const command = Number(/^pid (\d+)$/m.exec(r.output())?.[1]);
+    const scratchDirs = (await readdir(tmp)).filter((n) => n.startsWith('ndsim-run-'));
+    expect(scratchDirs).toHaveLength(1);
+    const daemonPids = async () => {
+      const pids: number[] = [];
+      for (const name of await readdir('/proc')) {
+        const cmdline = /^\d+$/.test(name) ? await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '') : '';
+        if (cmdline.includes(join(tmp, scratchDirs[0] ?? '-', 'root'))) pids.push(Number(name));
+      }
+      return pids;
+    };
+    expect((await daemonPids()).length).toBeGreaterThan(0);
+    r.child.kill('SIGKILL');
+    try {
+      // 'exit', not 'close': the command still holds the output pipe.
+      await exited(r.child);
+      expect(r.child.signalCode).toBe('SIGKILL');
+      const gone = await waitFor(async () => !(await readFile('/proc/mounts', 'utf8')).includes(tmp) && (await daemonPids()).length === 0, 15_000);
+      expect(gone).toBe(true);
+      const dir = join(tmp, scratchDirs[0] ?? '-');
+      expect(await readdir(dir)).toEqual(['root']);
+      expect(await readdir(join(dir, 'root'))).toEqual([]);
+    } finally {
+      process.kill(command, 'SIGKILL');
+      await r.ended;
+      for (const pid of await daemonPids()) process.kill(pid, 'SIGKILL');
+      await rm(join(tmp, scratchDirs[0] ?? '-'), { recursive: true, force: true });
+    }
     expect(await leftovers()).toEqual([]);
   });
 
