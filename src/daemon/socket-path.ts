@@ -25,6 +25,13 @@ function isAlive(pid: number): boolean {
 export function defaultSocketDir(): string {
   const dir = join(tmpdir(), `ndsim-${process.getuid?.() ?? 0}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The name is predictable in a shared directory: someone else may have
+  // made it first (or a symlink by that name). Use only a real directory of our own.
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+    throw new Error(`${dir} is not a directory of this user; remove it, or name the sockets with --socket and --control`);
+  }
   // mkdir leaves an existing directory's mode alone: make sure it is ours alone.
   chmodSync(dir, 0o700);
   return dir;

@@ -8,7 +8,7 @@
 // cases that need root to switch users are skipped, with the reason, when
 // the suite runs without it.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +232,38 @@ describe('sockets named in a world-writable directory', () => {
     } finally {
       await d.stop();
     }
+  });
+});
+
+describe('the per-user socket directory', () => {
+  /** `ndsim mount` with its default sockets under `tmp`: the outcome, and whether anything got mounted. */
+  async function mountWithTmpdir(tmp: string): Promise<{ outcome: Outcome; mounted: boolean }> {
+    const mnt = join(tmp, 'mnt');
+    const outcome = await runProcess(process.execPath, [join(REPO, 'bin/ndsim.js'), 'mount', mnt], { ...process.env, TMPDIR: tmp });
+    const mounted = (await readFile('/proc/mounts', 'utf8')).includes(mnt);
+    return { outcome, mounted };
+  }
+
+  it('is used only if it is a real directory of this user: not a symlink planted in its place', async () => {
+    const tmp = await mkdtemp(join(scratch, 'planted-'));
+    const elsewhere = await mkdtemp(join(scratch, 'elsewhere-'));
+    const dir = join(tmp, `ndsim-${process.getuid?.() ?? 0}`);
+    await symlink(elsewhere, dir);
+    const r = await mountWithTmpdir(tmp);
+    expect(r).toEqual({ outcome: { rc: 1, stdout: '', stderr: `ndsim: ${dir} is not a directory of this user; remove it, or name the sockets with --socket and --control\n` }, mounted: false });
+    expect(await readdir(elsewhere)).toEqual([]);
+  });
+
+  it("nor another user's directory", async (ctx) => {
+    if (!IS_ROOT) ctx.skip(NOT_ROOT);
+    const tmp = await mkdtemp(join(scratch, 'foreign-'));
+    const dir = join(tmp, 'ndsim-0');
+    await mkdir(dir);
+    await chmod(dir, 0o777);
+    await chown(dir, NOBODY, NOBODY);
+    const r = await mountWithTmpdir(tmp);
+    expect(r).toEqual({ outcome: { rc: 1, stdout: '', stderr: `ndsim: ${dir} is not a directory of this user; remove it, or name the sockets with --socket and --control\n` }, mounted: false });
+    expect([(await stat(dir)).mode & 0o777, await readdir(dir)]).toEqual([0o777, []]);
   });
 });
 
