@@ -436,6 +436,39 @@ static int open_disk(int sock, const struct stat *node, int flags)
 	return fd;
 }
 
+/*
+ * may_open() for the node: the kernel checks the device file's mode
+ * against the caller before any driver's open runs (fs/namei.c,
+ * may_open -> inode_permission -> generic_permission), so a non-root user
+ * meets EACCES on the crw------- root:root /dev/nmemN and /dev/ndctlN. The
+ * fake node carries that mode and owner, and the FUSE mount is mounted
+ * with default_permissions, so asking the kernel about the fake node
+ * (faccessat with the effective ids) is exactly that check. root passes
+ * (CAP_DAC_OVERRIDE), as it does on the real node. This only gives the
+ * right errno early: the real barrier is the ioctl socket (0600, in a 0700
+ * directory by default), which another user cannot connect to at all.
+ */
+static int may_open_node(const struct ndsim_target *t, int flags)
+{
+	int want;
+
+	if (geteuid() == 0)
+		return 0;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		want = R_OK;
+		break;
+	case O_WRONLY:
+		want = W_OK;
+		break;
+	default:
+		want = R_OK | W_OK;
+		break;
+	}
+	NEED_REAL(faccessat, -1);
+	return real.faccessat(AT_FDCWD, t->path, want, AT_EACCESS);
+}
+
 /* Connect a socket to the daemon and OPEN the node; the fd is tracked on success. */
 static int open_node(const struct ndsim_target *t, int flags)
 {
@@ -453,6 +486,8 @@ static int open_node(const struct ndsim_target *t, int flags)
 		errno = ENXIO;
 		return -1;
 	}
+	if (may_open_node(t, flags) != 0)
+		return -1;
 	sock = socket(AF_UNIX, SOCK_STREAM | ((flags & O_CLOEXEC) ? SOCK_CLOEXEC : 0), 0);
 	if (sock < 0)
 		return -1;

@@ -2,7 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runMount } from '../daemon/daemon.js';
-import { runWithSimulation } from './run.js';
+import { endLike, runWithSimulation } from './run.js';
 import { injectCommand, reportCommand, traceCommand } from './control-commands.js';
 import { explainCommand } from './explain-command.js';
 import { scenarioCommand } from './scenario-command.js';
@@ -28,11 +28,11 @@ function simulationOptions<T>(y: Argv<T>) {
     });
 }
 
-async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean; state: string | undefined; resetState: boolean }, command: string[]): Promise<never> {
+async function exitWith(argv: { topology: string; clock: 'real' | 'virtual'; namespace: boolean; state: string | undefined; resetState: boolean }, command: string[]): Promise<void> {
   // A bad topology is refused before anything is started.
   loadTopology(argv.topology);
-  const status = await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, state: argv.state, resetState: argv.resetState, command });
-  process.exit(status);
+  // The command's exit status, or its killing signal re-raised after the teardown.
+  endLike(await runWithSimulation({ topology: argv.topology, clock: argv.clock, noNamespace: !argv.namespace, state: argv.state, resetState: argv.resetState, command }));
 }
 
 async function main(): Promise<void> {
@@ -50,11 +50,24 @@ async function main(): Promise<void> {
           .option('socket', { type: 'string', describe: 'Unix socket of the ioctl service for the shim (default: private, under the temp directory)' })
           .option('control', { type: 'string', describe: 'Unix socket of the control service for ndsim inject/trace/report/explain (default: private, beside the ioctl socket)' })
           .option('state', { type: 'string', describe: 'Keep label areas, firmware state and namespace metadata in DIR across restarts (outside the mountpoint)' })
-          .option('reset-state', { type: 'boolean', default: false, describe: 'Begin the --state DIR afresh, dropping what it kept' }),
+          .option('reset-state', { type: 'boolean', default: false, describe: 'Begin the --state DIR afresh, dropping what it kept' })
+          .option('allow-other', { type: 'boolean', default: false, describe: 'Let other users into the mount (FUSE allow_other; the file modes still apply). Default: only you' })
+          .option('stop-on-stdin-eof', { type: 'boolean', default: false, describe: 'Unmount and exit when standard input ends, e.g. when the parent process dies' }),
       async (argv) => {
         // Validate before mounting so a bad file never leaves a mount behind.
         const spec = loadTopology(argv.topology);
-        await runMount({ spec, topology: argv.topology, clock: argv.clock, mountpoint: argv.mountpoint, socket: argv.socket, control: argv.control, state: argv.state, resetState: argv.resetState });
+        await runMount({
+          spec,
+          topology: argv.topology,
+          clock: argv.clock,
+          mountpoint: argv.mountpoint,
+          socket: argv.socket,
+          control: argv.control,
+          state: argv.state,
+          resetState: argv.resetState,
+          allowOther: argv.allowOther,
+          stopOnStdinEof: argv.stopOnStdinEof,
+        });
       },
     )
     .command(

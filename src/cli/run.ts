@@ -73,8 +73,10 @@ async function startDaemon(dir: string, opts: SimulationOptions): Promise<Daemon
   const control = join(dir, 'control.sock');
   mkdirSync(root);
   const persist = [...(opts.state === undefined ? [] : ['--state', resolve(opts.state)]), ...(opts.resetState ? ['--reset-state'] : [])];
-  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, ...persist, root], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Its standard input is a pipe this process never writes or closes: if
+  // this process is killed outright, the pipe ends and the daemon unmounts.
+  const child = spawn(process.execPath, [CLI, 'mount', '--topology', opts.topology, '--clock', opts.clock, '--socket', socket, '--control', control, '--stop-on-stdin-eof', ...persist, root], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -186,22 +188,57 @@ export async function withSimulation<T>(opts: SimulationOptions, body: (at: Endp
   }
 }
 
-/** Run the command against a fresh simulation; resolves with its exit status (128+N for signal N). */
-export function runWithSimulation(opts: RunOptions): Promise<number> {
-  return withSimulation(opts, async (at) => {
-    const { file, args, env } = sandboxed(at, opts.command, !opts.noNamespace);
-    const child = spawn(file, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-    for (const s of signals) process.on(s, forward);
-    const status = await new Promise<number>((res) => {
-      child.once('error', (e) => {
-        process.stderr.write(`ndsim: ${opts.command[0] ?? ''}: ${e.message}\n`);
-        res(127);
+/** How the command ended: its exit status, or the signal that killed it. */
+export type CommandEnd = { readonly code: number } | { readonly signal: NodeJS.Signals };
+
+/** Signals `ndsim run` passes on to the command (a terminal's Ctrl-C, a CI job's cancel, a lost session). */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Run the command against a fresh simulation and tell how it ended. A
+ * forwarded signal that arrives before the command started (the daemon is
+ * still coming up) is kept: the command is then not started at all, and
+ * the run ends as if it had been killed by that signal.
+ */
+export async function runWithSimulation(opts: RunOptions): Promise<CommandEnd> {
+  let child: ChildProcess | undefined;
+  let pending: NodeJS.Signals | undefined;
+  const forward = (signal: NodeJS.Signals) => {
+    if (child) child.kill(signal);
+    else pending ??= signal;
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  try {
+    return await withSimulation(opts, async (at): Promise<CommandEnd> => {
+      if (pending) return { signal: pending };
+      const { file, args, env } = sandboxed(at, opts.command, !opts.noNamespace);
+      const started = spawn(file, args, { stdio: 'inherit', env });
+      child = started;
+      return new Promise<CommandEnd>((res) => {
+        started.once('error', (e) => {
+          process.stderr.write(`ndsim: ${opts.command[0] ?? ''}: ${e.message}\n`);
+          res({ code: 127 });
+        });
+        started.once('exit', (code, signal) => res(signal ? { signal } : { code: code ?? 0 }));
       });
-      child.once('exit', (code, signal) => res(code ?? 128 + (signal ? constants.signals[signal] : 0)));
     });
-    for (const s of signals) process.off(s, forward);
-    return status;
-  });
+  } finally {
+    for (const s of FORWARDED) process.off(s, forward);
+  }
+}
+
+/** How long to wait for a re-raised signal to end this process before exiting with 128+N instead. */
+const RERAISE_GRACE_MS = 1000;
+
+/**
+ * End this process the way the command ended (after the teardown): with
+ * its exit status, or killed by the same signal, as env(1) and sudo do, so
+ * that a parent's wait() sees WIFSIGNALED and a shell stops a loop on
+ * Ctrl-C. A signal Node ignores (SIGPIPE) cannot be re-raised: 128+N then.
+ */
+export function endLike(end: CommandEnd): void {
+  if ('code' in end) process.exit(end.code);
+  for (const s of FORWARDED) process.removeAllListeners(s);
+  setTimeout(() => process.exit(128 + constants.signals[end.signal]), RERAISE_GRACE_MS);
+  process.kill(process.pid, end.signal);
 }

@@ -3,10 +3,11 @@
 // which `ndsim inject`, `trace`, `report` and `explain` reach a running
 // simulation. It only calls into the model and the platform; it never
 // touches the FUSE mount.
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { VirtualClock } from '../clock/clock.js';
 import type { Simulation } from '../daemon/daemon.js';
+import { listenPrivately } from '../daemon/socket-path.js';
 import { explain, formatExplanation } from '../explain/explain.js';
 import { clearFaults, inject } from './inject.js';
 import { requestSchema, type Request, type Response } from './protocol.js';
@@ -71,7 +72,6 @@ function handleLine(sim: Simulation, sock: net.Socket, line: string): void {
 }
 
 export async function startControlService(path: string, sim: Simulation): Promise<ControlService> {
-  rmSync(path, { force: true });
   const open = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     open.add(sock);
@@ -95,17 +95,9 @@ export async function startControlService(path: string, sim: Simulation): Promis
       handleLine(sim, sock, buf.slice(0, nl));
     });
   });
-  // Created with no access for group and others before anyone can connect.
-  const oldMask = process.umask(0o177);
-  try {
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej);
-      server.listen(path, () => res());
-    });
-  } finally {
-    process.umask(oldMask);
-  }
-  chmodSync(path, 0o600);
+  // Created with no access for group and others before anyone can connect;
+  // a stale socket of a killed daemon is replaced, a live one refused.
+  await listenPrivately(server, path);
   return {
     path,
     close: () =>

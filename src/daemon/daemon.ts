@@ -1,8 +1,6 @@
 // The daemon: topology → simulated platform → libnvdimm model → fake root,
 // served over FUSE until SIGINT/SIGTERM, then unmounted cleanly.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { makeClock, type Clock, type ClockKind } from '../clock/clock.js';
@@ -23,6 +21,8 @@ import { addModprobeConfig } from './modprobe-config.js';
 import type { PlatformPersistence } from '../platform/platform-persistence.js';
 import { refuseStateInsideMount } from '../persist/mount-guard.js';
 import { StateDir } from '../persist/state-dir.js';
+import { prepareMountpoint } from './mountpoint.js';
+import { defaultSocketDir, removeStaleDefaultSockets } from './socket-path.js';
 
 const debug = createDebug('ndsim:daemon');
 const UNMOUNT_DEADLINE_MS = 5000;
@@ -83,18 +83,36 @@ export interface MountOptions {
   state?: string;
   /** Drop what the state directory kept and begin afresh. */
   resetState?: boolean;
+  /** FUSE allow_other: let other users in (the kernel still enforces the modes: default_permissions). */
+  allowOther?: boolean;
+  /** Unmount and exit when standard input ends (the parent closed it, or died). */
+  stopOnStdinEof?: boolean;
 }
 
-/** A socket path private to this user and process. */
+/** A socket path private to this user and process; default sockets of killed daemons are removed on the way. */
 export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
-  const dir = join(tmpdir(), `ndsim-${process.getuid?.() ?? 0}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing directory's mode alone: make sure it is ours alone.
-  chmodSync(dir, 0o700);
+  const dir = defaultSocketDir();
+  for (const stale of removeStaleDefaultSockets(dir)) debug('removed stale socket %s', stale);
   return join(dir, `${kind}-${process.pid}.sock`);
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
+  // A stop request while starting is kept and honoured once the mount is up,
+  // so that nothing started (sockets, mount) outlives it.
+  let stopRequested: string | undefined;
+  let stop: (why: string) => void = (why) => (stopRequested ??= why);
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (opts.stopOnStdinEof) {
+    // The parent holds the other end: when it dies, even by SIGKILL, the
+    // pipe closes and the mount goes with it (ndsim run starts us so).
+    process.stdin.once('end', () => stop('end of standard input'));
+    process.stdin.once('error', () => stop('standard input failed'));
+    process.stdin.resume();
+  }
+  // First the mountpoint: a stale mount is cleared, a live one refused before anything starts.
+  await prepareMountpoint(opts.mountpoint, (line) => process.stderr.write(`${line}\n`));
   const socket = opts.socket ?? defaultSocketPath('ioctl');
   const control = opts.control ?? defaultSocketPath('control');
   // Loaded and checked before anything is built or mounted: a bad state dir leaves nothing behind.
@@ -102,25 +120,34 @@ export async function runMount(opts: MountOptions): Promise<void> {
   const state = opts.state === undefined ? undefined : StateDir.open({ dir: opts.state, spec: opts.spec, topology: opts.topology, reset: opts.resetState });
   const sim = buildSimulation(opts.spec, opts.topology, opts.clock, { socket, control }, state);
   const ioctl: IoctlService = await startIoctlService(socket, sim.system, sim.tracer);
-  const ctl: ControlService = await startControlService(control, sim);
-  const mounted: Mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}` });
+  let ctl: ControlService | undefined;
+  let mounted: Mounted;
+  try {
+    ctl = await startControlService(control, sim);
+    mounted = await mountFs(opts.mountpoint, sim.vfs, { fsname: `ndsim-${opts.topology.replace(/[^\w.-]/g, '_')}`, allowOther: opts.allowOther });
+  } catch (e) {
+    // Leave no socket behind for a daemon that never served.
+    await Promise.all([ioctl.close(), ctl?.close()]);
+    throw e;
+  }
+  const services = [ioctl, ctl];
   process.stdout.write(`ndsim: ${opts.topology} mounted at ${opts.mountpoint} (clock: ${opts.clock}, ioctl socket: ${socket}, control socket: ${control}); Ctrl-C to unmount\n`);
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      debug('%s: unmounting', signal);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let stopping = false;
+    stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      debug('%s: unmounting', why);
       // Never outlive a stop request: if fusermount stalls, detach and go.
       setTimeout(() => {
         spawnSync('fusermount', ['-uz', opts.mountpoint], { stdio: 'ignore', timeout: 2000 });
         process.exit(0);
       }, UNMOUNT_DEADLINE_MS).unref();
-      void Promise.all([ioctl.close(), ctl.close()])
+      void Promise.all(services.map((s) => s.close()))
         .then(() => mounted.unmount())
         .then(resolve);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (stopRequested) stop(stopRequested);
   });
   process.stdout.write(`ndsim: unmounted ${opts.mountpoint}\n`);
   // The FUSE thread ends with the process; nothing else keeps it alive.

@@ -38,7 +38,13 @@ export interface Mounted {
   unmount(): Promise<void>;
 }
 
-export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsname?: string } = {}): Promise<Mounted> {
+export interface MountFsOptions {
+  fsname?: string;
+  /** FUSE allow_other: other users may enter (default: only the user who mounted). */
+  allowOther?: boolean;
+}
+
+export async function mountFs(mountpoint: string, fs: MountableFs, opts: MountFsOptions = {}): Promise<Mounted> {
   const started = Date.now();
   // Built field by field (no spread): getattr is the most frequent request.
   const stat = (s: ReturnType<MountableFs['getattr']>): Fuse.Stat => ({
@@ -92,9 +98,16 @@ export async function mountFs(mountpoint: string, fs: MountableFs, opts: { fsnam
   // an explicit fuse-bindings request keeps it.
   if (!/fuse-bindings/.test(process.env['DEBUG'] ?? '')) delete process.env['DEBUG'];
   const fuse = new Fuse(mountpoint, ops, {
-    force: true,
+    // Not force: fuse-native would lazily unmount a stale mount without a
+    // word. The daemon decides first (src/daemon/mountpoint.ts); fuse-native
+    // still refuses a directory that is a mountpoint ("Mountpoint in use").
+    force: false,
     mkdir: true,
+    // fusermount's auto_unmount helper unmounts when this process dies, even by SIGKILL.
     autoUnmount: true,
+    // Without allow_other only the mounting user gets in (fuse_allow_current_process);
+    // with it, the kernel checks every access against the modes (generic_permission).
+    allowOther: opts.allowOther === true,
     defaultPermissions: true,
     // Entries are looked up afresh on every path walk, so a removed
     // namespace is gone at once, as on sysfs (the kernel could not be told

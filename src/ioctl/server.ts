@@ -2,7 +2,7 @@
 // for the char devices /dev/ndctlN and /dev/nmemN. One connection is one
 // open file: OPEN names the node (nd_open keeps its minor and the access
 // mode), each IOCTL runs the libnvdimm core's ioctl path on it.
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
 import createDebug from 'debug';
 import { ERRNO, errnoName } from '../kernel/errno.js';
@@ -11,6 +11,7 @@ import { ndIoctl, type ControlNode, type IoctlSystem } from '../nvdimm/nd-ioctl.
 import { BUS_CMD_NAMES, DIMM_CMD_NAMES } from '../nvdimm/nd-cmd-desc.js';
 import { ND_CMD } from '../platform/nd-cmd-payloads.js';
 import type { Tracer } from '../trace/tracer.js';
+import { listenPrivately } from '../daemon/socket-path.js';
 import { encodeReply, OP, REPLY, RequestReader, WireError, type Request } from './wire.js';
 
 const debug = createDebug('ndsim:ioctl');
@@ -83,7 +84,6 @@ class Session {
 }
 
 export async function startIoctlService(path: string, system: IoctlSystem, tracer: Tracer): Promise<IoctlService> {
-  rmSync(path, { force: true });
   const open = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     open.add(sock);
@@ -102,12 +102,9 @@ export async function startIoctlService(path: string, system: IoctlSystem, trace
     });
     sock.on('error', () => sock.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => resolve());
-  });
-  // Only the user who started ndsim may connect (the directory is private too).
-  chmodSync(path, 0o600);
+  // Only the user who started ndsim may connect: 0600 from the moment it
+  // exists, whatever the umask (the default directory is private too).
+  await listenPrivately(server, path);
   return {
     path,
     close: () =>

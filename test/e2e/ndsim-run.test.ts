@@ -1,6 +1,6 @@
 // `ndsim run` and `ndsim shell` as a user drives them: the unmodified ndctl
-// inside, in both sandbox modes; exit statuses and signals handed back;
-// the fake modprobe; nothing left mounted or on disk afterwards.
+// inside, in both sandbox modes; the fake modprobe; (exit statuses and
+// signals: test/integration/lifecycle.test.ts); nothing left mounted or on disk afterwards.
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,12 +60,6 @@ describe('ndsim run', () => {
       ]);
     });
   }
-
-  it('hands back the command exit status, and 128+N for a command killed by signal N', async () => {
-    expect((await ndsim(['run', '--', 'sh', '-c', 'exit 7'])).rc).toBe(7);
-    expect((await ndsim(['run', '--no-namespace', '--', 'sh', '-c', 'kill -TERM $$'])).rc).toBe(143);
-    expect((await ndsim(['run', '--', 'no-such-command-anywhere'])).rc).toBe(127);
-  });
 
   it('state lives as long as the run: a firmware update and its arming in one run, gone in the next', async () => {
     const img = join(scratch, 'fw.img');

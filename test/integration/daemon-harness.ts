@@ -44,9 +44,18 @@ async function forceUnmount(mnt: string): Promise<void> {
   }
 }
 
-export async function startDaemon(topology = 'nfit_test', clock: 'virtual' | 'real' = 'virtual', extraArgs: string[] = []): Promise<Daemon> {
-  const mnt = await mkdtemp(join(tmpdir(), 'ndsim-test-'));
-  const child = spawn(process.execPath, [CLI, 'mount', '--topology', topology, '--clock', clock, ...extraArgs, mnt], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface StartOptions {
+  /** Mount here instead of a fresh temporary directory (left in place by stop()). */
+  mnt?: string;
+  /** A command prefix that ends by exec'ing the daemon (keeping its pid), e.g. ['env', 'TMPDIR=…']. */
+  wrap?: string[];
+}
+
+export async function startDaemon(topology = 'nfit_test', clock: 'virtual' | 'real' = 'virtual', extraArgs: string[] = [], opts: StartOptions = {}): Promise<Daemon> {
+  const mnt = opts.mnt ?? (await mkdtemp(join(tmpdir(), 'ndsim-test-')));
+  const argv = [process.execPath, CLI, 'mount', '--topology', topology, '--clock', clock, ...extraArgs, mnt];
+  const [file = process.execPath, ...args] = [...(opts.wrap ?? []), ...argv];
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,7 +72,7 @@ export async function startDaemon(topology = 'nfit_test', clock: 'virtual' | 're
       }
     }
     await forceUnmount(mnt);
-    await rmdir(mnt).catch(() => undefined);
+    if (opts.mnt === undefined) await rmdir(mnt).catch(() => undefined);
   };
 
   const started = await new Promise<boolean>((res) => {
