@@ -41,6 +41,11 @@ static uint32_t get_le32(const unsigned char *p)
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+static uint64_t get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p) | ((uint64_t)get_le32(p + 4) << 32);
+}
+
 static void put_header(unsigned char *h, uint32_t op, uint32_t arg, uint32_t len)
 {
 	put_le32(h, NDSIM_MAGIC);
@@ -232,6 +237,35 @@ static int recv_payload(int sock, void *arg, uint32_t len)
 	return fault;
 }
 
+/*
+ * UNLESS_FAULT: the daemon's errno stands unless the named range of the
+ * argument cannot be read (the kernel's copy_from_user of an envelope that
+ * lies past anything the daemon may ask for). Returns the errno for the
+ * caller, or -1 when the reply is malformed or the socket broke.
+ */
+static int recv_unless_fault(int sock, const struct reply *r, void *arg)
+{
+	unsigned char range[NDSIM_RANGE_SIZE];
+	unsigned char scratch[NDSIM_MAX_RANGE];
+	uint64_t offset;
+	uint32_t length;
+
+	if (r->len != NDSIM_RANGE_SIZE || r->value >= 0 || r->value < -MAX_ERRNO)
+		return -1;
+	if (recv_all(sock, range, sizeof range) != 0)
+		return -1;
+	offset = get_le64(range);
+	length = get_le32(range + 8);
+	if (length == 0 || length > sizeof scratch)
+		return -1;
+	/* A range that wraps the address space fails access_ok(): EFAULT. */
+	if ((uintptr_t)arg > UINTPTR_MAX - length || offset > UINTPTR_MAX - (uintptr_t)arg - length)
+		return EFAULT;
+	if (ndsim_copy_in(scratch, user_at(arg, (size_t)offset), length) != 0)
+		return EFAULT;
+	return -r->value;
+}
+
 int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
 {
 	uint32_t sent = 0;
@@ -249,6 +283,13 @@ int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
 		}
 		if (recv_reply(sock, &r) != 0)
 			goto broken;
+		if (r.kind == NDSIM_REPLY_UNLESS_FAULT) {
+			e = recv_unless_fault(sock, &r, arg);
+			if (e < 0)
+				goto broken;
+			*err = e;
+			return -1;
+		}
 		if (r.kind == NDSIM_REPLY_NEED) {
 			if (r.len != 0 || r.value <= 0 || (uint32_t)r.value <= sent || (uint32_t)r.value > NDSIM_MAX_PAYLOAD)
 				goto broken;
