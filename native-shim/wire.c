@@ -11,8 +11,10 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -25,8 +27,10 @@
 /* Header followed by one chunk, so a small request goes out in one send(). */
 static unsigned char bounce[NDSIM_HEADER_SIZE + CHUNK];
 
-/* Set once process_vm_readv/writev are refused (seccomp, old kernel): then memcpy. */
+/* Set once process_vm_readv/writev are refused (seccomp, old kernel): then a pipe. */
 static int vm_refused;
+/* What one pipe round trip moves: a pipe always holds at least one page. */
+#define PIPE_PIECE 4096u
 
 static void put_le32(unsigned char *p, uint32_t v)
 {
@@ -106,10 +110,51 @@ static int recv_reply(int sock, struct reply *r)
 	return 0;
 }
 
+/*
+ * Through a private pipe: write() copies from its buffer and read() copies
+ * into its buffer with the kernel's copy_{from,to}_user, so a bad caller
+ * pointer on either side gives EFAULT (or a short count) instead of a
+ * fault in the shim. Returns 0 or EFAULT, or -1 when no pipe could be made.
+ * The pipe lives for one call: nothing is shared with a forked child, and a
+ * program closing descriptors behind the shim's back cannot reach it. Its
+ * ends are closed with the raw system call, because close() is the shim's
+ * own wrapper and may take the lock the caller holds.
+ */
+static int pipe_copy(void *dst, const void *src, size_t n)
+{
+	int p[2], e = 0;
+	size_t off, k;
+	ssize_t w, r;
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -1;
+	for (off = 0; off < n; off += k) {
+		k = n - off < PIPE_PIECE ? n - off : PIPE_PIECE;
+		do
+			w = write(p[1], (const void *)((uintptr_t)src + off), k);
+		while (w < 0 && errno == EINTR);
+		if (w != (ssize_t)k) {
+			e = EFAULT;
+			break;
+		}
+		do
+			r = read(p[0], (void *)((uintptr_t)dst + off), k);
+		while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)k) {
+			e = EFAULT;
+			break;
+		}
+	}
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+	return e;
+}
+
 static int vm_copy(void *dst, const void *src, size_t n, int to_user)
 {
 	struct iovec local, remote;
 	ssize_t k;
+	int e;
 
 	if (n == 0)
 		return 0;
@@ -131,7 +176,10 @@ static int vm_copy(void *dst, const void *src, size_t n, int to_user)
 			return errno;
 		__atomic_store_n(&vm_refused, 1, __ATOMIC_RELAXED);
 	}
-	/* Fallback: only a NULL pointer can be caught; anything else faults like a memcpy would. */
+	e = pipe_copy(dst, src, n);
+	if (e >= 0)
+		return e;
+	/* Out of descriptors: only a NULL pointer can be caught; anything else faults like a memcpy would. */
 	if ((to_user ? dst : src) == NULL)
 		return EFAULT;
 	memcpy(dst, src, n);
