@@ -1,7 +1,8 @@
 // Sixteen client processes against one daemon at once: the unmodified
-// ndctl listing everything, updating firmware, arming and disarming (ndctl
-// and plain shell writes to nmemN/firmware/activate) and activating, while
-// this process reads sysfs attributes asynchronously. Nothing may hang or
+// ndctl listing everything (one of them killed part-way, again and again),
+// updating firmware, arming and disarming (ndctl and plain shell writes to
+// nmemN/firmware/activate) and activating, while this process reads sysfs
+// attributes asynchronously. Nothing may hang or
 // crash, every client must end the way Linux would let it end under
 // contention, and the state left behind must be one the kernel could reach.
 //
@@ -49,10 +50,10 @@ const TICK_MS = 250;
 const ND_DEVICE_NAMESPACE_PMEM = 5;
 const ND_DEVICE_NAMESPACE_BLK = 6;
 
-type Role = 'list' | 'update' | 'ndctl-arm' | 'shell-arm' | 'activate';
+type Role = 'list' | 'list-killed' | 'update' | 'ndctl-arm' | 'shell-arm' | 'activate';
 /** The sixteen clients. */
 const ROLES: readonly Role[] = [
-  'list', 'list', 'list', 'list', 'list',
+  'list', 'list', 'list', 'list', 'list-killed',
   'update', 'update', 'update', 'update',
   'ndctl-arm', 'ndctl-arm', 'ndctl-arm',
   'shell-arm', 'shell-arm', 'shell-arm',
@@ -92,6 +93,8 @@ interface Run {
   rc: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** Killed on purpose part-way (list-killed): a client dying mid-request. */
+  killedEarly: boolean;
   stdout: string;
   stderr: string;
 }
@@ -99,11 +102,13 @@ interface Run {
 /** Why a finished client's outcome is not one the kernel could give, or null. */
 function unexpected(r: Run): string | null {
   if (r.timedOut) return 'did not finish (killed after the deadline)';
-  if (r.signal) return `killed by ${r.signal}`;
+  if (r.signal && !r.killedEarly) return `killed by ${r.signal}`;
   const errors = r.stderr.split('\n').filter((l) => l.includes('Error:'));
   switch (r.role) {
     case 'list':
       return r.rc === 0 ? null : `exit ${r.rc}`;
+    case 'list-killed':
+      return r.rc === 0 || r.killedEarly ? null : `exit ${r.rc}`;
     case 'update':
     case 'ndctl-arm': {
       if (r.rc !== 0 && r.rc !== 1) return `exit ${r.rc}`;
@@ -142,6 +147,7 @@ function command(role: Role, r: () => number, image: string): string[] {
   const dimm = pick(r, DIMMS);
   switch (role) {
     case 'list':
+    case 'list-killed':
       return ['ndctl', 'list', '-BDFHRN', '-vvv'];
     case 'update':
       return ['ndctl', 'update-firmware', '-f', image, dimm];
@@ -218,7 +224,8 @@ describe('16 concurrent clients', () => {
     return r.value.trim();
   }
 
-  function runClient(role: Role, argv: readonly string[]): Promise<Run> {
+  /** Run one client; `killAfterMs`: SIGKILL it by pid that soon (a client dying mid-request). */
+  function runClient(role: Role, argv: readonly string[], killAfterMs?: number): Promise<Run> {
     const s = sandboxed({ root: sim.daemon.mnt, socket: sim.socket, control: sim.control }, argv, false);
     return new Promise((resolve) => {
       const child = spawn(s.file, s.args, { env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -226,6 +233,14 @@ describe('16 concurrent clients', () => {
       let stdout = '';
       let stderr = '';
       let timedOut = false;
+      let killedEarly = false;
+      const killer =
+        killAfterMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              killedEarly = true;
+              if (child.pid) process.kill(child.pid, 'SIGKILL');
+            }, killAfterMs);
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
       const timer = setTimeout(() => {
@@ -234,8 +249,9 @@ describe('16 concurrent clients', () => {
       }, CHILD_TIMEOUT_MS);
       const done = (rc: number | null, signal: NodeJS.Signals | null) => {
         clearTimeout(timer);
+        clearTimeout(killer);
         live.delete(child);
-        resolve({ role, argv, rc, signal, timedOut, stdout, stderr });
+        resolve({ role, argv, rc, signal, timedOut, killedEarly: killedEarly && signal === 'SIGKILL', stdout, stderr });
       };
       child.on('error', (e) => {
         stderr += e.message;
@@ -254,7 +270,7 @@ describe('16 concurrent clients', () => {
     const client = async (role: Role, index: number) => {
       const r = rng(SEED * 1000 + index);
       while (Date.now() < deadline) {
-        const run = await runClient(role, command(role, r, image));
+        const run = await runClient(role, command(role, r, image), role === 'list-killed' ? Math.floor(r() * 500) : undefined);
         runs.push(run);
         // Time moves with the work done, not with the machine's speed: a busy window closes after a dozen runs.
         await advance(TICK_MS);
@@ -374,6 +390,6 @@ describe('16 concurrent clients', () => {
       sysfsLayout.push(`${region} ${size} ${avail}: ${described.sort().join(', ')}`);
     }
     expect(layout(buses)).toEqual(sysfsLayout.sort());
-    for (const r of runs.filter((x) => x.role === 'list')) expect(layout(JSON.parse(r.stdout) as ListedBus[])).toEqual(layout(buses));
+    for (const r of runs.filter((x) => x.role === 'list' || (x.role === 'list-killed' && x.rc === 0))) expect(layout(JSON.parse(r.stdout) as ListedBus[])).toEqual(layout(buses));
   }, TEST_TIMEOUT_MS);
 });
