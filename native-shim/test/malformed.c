@@ -41,6 +41,7 @@
 
 /* include/uapi/linux/ndctl.h */
 #define ND_CMD_ARS_CAP 1
+#define ND_CMD_ARS_STATUS 3
 #define ND_CMD_DIMM_FLAGS 3
 #define ND_CMD_GET_CONFIG_SIZE 4
 #define ND_CMD_GET_CONFIG_DATA 5
@@ -336,6 +337,18 @@ static void call_pkgs(int dimm, int bus0, int bus1)
 	RUN("bus1-call-family-not-on-bus", bus1, CALL, b, "%s", "");
 	pkg(b, 0, 1, 0, 0);
 	RUN("bus1-call-not-in-mask", bus1, CALL, b, "%s", "");
+
+	/* A size of UINT_MAX is the descriptors' "unknown" (nd_cmd_in_size / nd_cmd_out_size). */
+	pkg(b, 0, INTEL_FW_GET_INFO, 0xffffffffu, 0);
+	RUN("call-size-in-uint-max", dimm, CALL, b, "%s", "");
+	pkg(b, 0, INTEL_FW_GET_INFO, 0, 0xffffffffu);
+	RUN("call-size-out-uint-max", dimm, CALL, b, "%s", "");
+	/* ARS status: out_length 7 makes the record size 7 - 8 = UINT_MAX; 5 makes it just huge. */
+	memset(b, 0, PKG_SIZE + 256);
+	put32(b + 4, 7);
+	RUN("bus-ars-status-length-7", bus0, ND_IOCTL(ND_CMD_ARS_STATUS, 8), b, "%s", "");
+	put32(b + 4, 5);
+	RUN("bus-ars-status-length-5", bus0, ND_IOCTL(ND_CMD_ARS_STATUS, 8), b, "%s", "");
 	release(&r);
 
 	/* nd_size_in larger than the buffer: the input envelope faults. */
@@ -408,6 +421,10 @@ static void label_transfers(int dimm, int idle)
 	put32(b, 1u << 30);
 	put32(b + 4, 4);
 	RUN("getdata-offset-past-area", dimm, GET_CONFIG_DATA, b, "%s", "");
+	put32(b, 0);
+	put32(b + 4, 0xffffffffu);
+	RUN("getdata-length-uint-max", dimm, GET_CONFIG_DATA, b, "%s", "");
+	RUN("setdata-length-uint-max", dimm, SET_CONFIG_DATA, b, "%s", "");
 	/* nmem0's labels belong to the enabled regions: set_config_data is refused. */
 	put32(b, 0);
 	put32(b + 4, 4);

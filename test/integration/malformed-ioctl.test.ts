@@ -93,6 +93,10 @@ const EXPECTED: Record<string, Want> = {
   'call-size-in-past-buffer': { errno: 'EFAULT' }, // input envelope copy (192 bytes at 64)
   'call-size-out-envelope-past-buffer': { errno: 'EFAULT' }, // output envelope copy (256 bytes at 64)
   'call-size-out-past-buffer': { errno: 'EFAULT' }, // the whole buffer
+  'call-size-in-uint-max': { errno: 'ENXIO' }, // nd_cmd_in_size() == UINT_MAX: "unknown input size"
+  'call-size-out-uint-max': { errno: 'EFAULT' }, // nd_cmd_out_size() == UINT_MAX: "unknown output size"
+  'bus-ars-status-length-7': { errno: 'EFAULT' }, // out_field[1] - 8 wraps to UINT_MAX
+  'bus-ars-status-length-5': { errno: 'EINVAL' }, // wraps to 0xfffffffd: over ND_IOCTL_MAX_BUFLEN
   'call-size-in-over-max': { errno: 'EINVAL' },
   'call-size-out-over-max': { errno: 'EINVAL' },
   'call-envelope-9mib-unmapped': { errno: 'EFAULT' }, // output envelope at 64 + 9 MiB faults before the size check
@@ -102,6 +106,8 @@ const EXPECTED: Record<string, Want> = {
   // Label transfers.
   'getdata-zero-length': { rc: 0 },
   'getdata-offset-past-area': { errno: 'EINVAL' }, // nfit_test_cmd_get_config_data: offset >= LABEL_SIZE
+  'getdata-length-uint-max': { errno: 'EFAULT' }, // the output field sized in_length is "unknown"
+  'setdata-length-uint-max': { errno: 'ENXIO' }, // the input field sized in_length is "unknown"
   'setdata-busy': { errno: 'EBUSY' }, // nd_cmd_clear_to_send: the DIMM's regions are enabled
   'getdata-at-max': { rc: LABEL_AT_MAX_REST, extra: { status: '0', head: 'label0' } },
   'getdata-over-max-by-one': { errno: 'EINVAL' },

@@ -160,4 +160,17 @@ describe('__nd_ioctl: validation order and errnos', () => {
     encode(ND_CMD_PKG, head, { sizeIn: 5 * MiB, sizeOut: 4 });
     expect(ndIoctl(system, dimm(0), ND_IOCTL_CALL, Buffer.concat([head, Buffer.alloc(192)]), 8 * MiB)).toEqual({ need: 64 + 5 * MiB + 4 });
   });
+
+  it('a size of UINT_MAX, given or computed, is "unknown": ENXIO for input, EFAULT for output', () => {
+    expect(ret(dimm(0), ND_IOCTL_CALL, Buffer.concat([callPkg(0, INTEL_FN.FW_GET_INFO, 0, 0), Buffer.alloc(256)]).fill(0xff, 16, 20))).toBe(-ERRNO.ENXIO);
+    expect(ret(dimm(0), ND_IOCTL_CALL, Buffer.concat([callPkg(0, INTEL_FN.FW_GET_INFO, 0, 0), Buffer.alloc(256)]).fill(0xff, 20, 24))).toBe(-ERRNO.EFAULT);
+    const hdr = Buffer.alloc(16);
+    hdr.writeUInt32LE(0xffff_ffff, 4);
+    expect(ret(dimm(0), ND_IOCTL_GET_CONFIG_DATA, hdr)).toBe(-ERRNO.EFAULT);
+    expect(ret(dimm(0), ND_IOCTL_SET_CONFIG_DATA, hdr)).toBe(-ERRNO.ENXIO);
+    // ARS status out_length 7: 7 - 8 wraps to UINT_MAX.
+    const ars = Buffer.alloc(256);
+    ars.writeUInt32LE(7, 4);
+    expect(ret(bus(0), iowr(ND_CMD.ARS_STATUS, 8), ars)).toBe(-ERRNO.EFAULT);
+  });
 });
