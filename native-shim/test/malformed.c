@@ -471,6 +471,9 @@ static void label_transfers(int dimm, int idle)
 	put32(b, 0);
 	put32(b + 4, 0);
 	RUN("setdata-zero-length", idle, SET_CONFIG_DATA, b, "status=%u", get32(b + SET_HDR_LEN));
+	/* nfit_test_ctl: "ND_CMD_CALL only valid for nfit_test0". */
+	pkg(b, 0, INTEL_FW_GET_INFO, 0, 64);
+	RUN("call-on-nfit-test1-dimm", idle, CALL, b, "%s", "");
 	release(&r);
 
 	b = guarded(CFG_HDR_LEN + label_size, &r);

@@ -114,6 +114,7 @@ const EXPECTED: Record<string, Want> = {
   'setdata-over-max': { errno: 'EINVAL' }, // size check before clear_to_send: not EBUSY
   'setdata-at-max': { rc: LABEL_AT_MAX_REST, extra: { status: '0' } },
   'setdata-zero-length': { rc: 0, extra: { status: '0' } },
+  'call-on-nfit-test1-dimm': { errno: 'EINVAL' }, // nfit_test_ctl: get_dimm() >= NUM_DCR
   // Read-only descriptor: the family check first, then the refusal by number
   // (ND_CMD_CLEAR_ERROR == ND_CMD_GET_CONFIG_SIZE == 4).
   'ro-get-config-size': { errno: 'EPERM' },
