@@ -12,9 +12,11 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -29,8 +31,10 @@
 /* Header followed by one chunk, so a small request goes out in one send(). */
 static unsigned char bounce[NDSIM_HEADER_SIZE + CHUNK];
 
-/* Set once process_vm_readv/writev are refused (seccomp, old kernel): then memcpy. */
+/* Set once process_vm_readv/writev are refused (seccomp, old kernel): then a pipe. */
 static int vm_refused;
+/* What one pipe round trip moves: a pipe always holds at least one page. */
+#define PIPE_PIECE 4096u
 
 static void put_le32(unsigned char *p, uint32_t v)
 {
@@ -43,6 +47,11 @@ static void put_le32(unsigned char *p, uint32_t v)
 static uint32_t get_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p) | ((uint64_t)get_le32(p + 4) << 32);
 }
 
 static void put_header(unsigned char *h, uint32_t op, uint32_t arg, uint32_t len)
@@ -105,10 +114,51 @@ static int recv_reply(int sock, struct reply *r)
 	return 0;
 }
 
+/*
+ * Through a private pipe: write() copies from its buffer and read() copies
+ * into its buffer with the kernel's copy_{from,to}_user, so a bad caller
+ * pointer on either side gives EFAULT (or a short count) instead of a
+ * fault in the shim. Returns 0 or EFAULT, or -1 when no pipe could be made.
+ * The pipe lives for one call: nothing is shared with a forked child, and a
+ * program closing descriptors behind the shim's back cannot reach it. Its
+ * ends are closed with the raw system call, because close() is the shim's
+ * own wrapper and may take the lock the caller holds.
+ */
+static int pipe_copy(void *dst, const void *src, size_t n)
+{
+	int p[2], e = 0;
+	size_t off, k;
+	ssize_t w, r;
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -1;
+	for (off = 0; off < n; off += k) {
+		k = n - off < PIPE_PIECE ? n - off : PIPE_PIECE;
+		do
+			w = write(p[1], (const void *)((uintptr_t)src + off), k);
+		while (w < 0 && errno == EINTR);
+		if (w != (ssize_t)k) {
+			e = EFAULT;
+			break;
+		}
+		do
+			r = read(p[0], (void *)((uintptr_t)dst + off), k);
+		while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)k) {
+			e = EFAULT;
+			break;
+		}
+	}
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+	return e;
+}
+
 static int vm_copy(void *dst, const void *src, size_t n, int to_user)
 {
 	struct iovec local, remote;
 	ssize_t k;
+	int e;
 
 	if (n == 0)
 		return 0;
@@ -130,7 +180,10 @@ static int vm_copy(void *dst, const void *src, size_t n, int to_user)
 			return errno;
 		__atomic_store_n(&vm_refused, 1, __ATOMIC_RELAXED);
 	}
-	/* Fallback: only a NULL pointer can be caught; anything else faults like a memcpy would. */
+	e = pipe_copy(dst, src, n);
+	if (e >= 0)
+		return e;
+	/* Out of descriptors: only a NULL pointer can be caught; anything else faults like a memcpy would. */
 	if ((to_user ? dst : src) == NULL)
 		return EFAULT;
 	memcpy(dst, src, n);
@@ -236,6 +289,35 @@ static int recv_payload(int sock, void *arg, uint32_t len)
 	return fault;
 }
 
+/*
+ * UNLESS_FAULT: the daemon's errno stands unless the named range of the
+ * argument cannot be read (the kernel's copy_from_user of an envelope that
+ * lies past anything the daemon may ask for). Returns the errno for the
+ * caller, or -1 when the reply is malformed or the socket broke.
+ */
+static int recv_unless_fault(int sock, const struct reply *r, void *arg)
+{
+	unsigned char range[NDSIM_RANGE_SIZE];
+	unsigned char scratch[NDSIM_MAX_RANGE];
+	uint64_t offset;
+	uint32_t length;
+
+	if (r->len != NDSIM_RANGE_SIZE || r->value >= 0 || r->value < -MAX_ERRNO)
+		return -1;
+	if (recv_all(sock, range, sizeof range) != 0)
+		return -1;
+	offset = get_le64(range);
+	length = get_le32(range + 8);
+	if (length == 0 || length > sizeof scratch)
+		return -1;
+	/* A range that wraps the address space fails access_ok(): EFAULT. */
+	if ((uintptr_t)arg > UINTPTR_MAX - length || offset > UINTPTR_MAX - (uintptr_t)arg - length)
+		return EFAULT;
+	if (ndsim_copy_in(scratch, user_at(arg, (size_t)offset), length) != 0)
+		return EFAULT;
+	return -r->value;
+}
+
 int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
 {
 	/*
@@ -269,6 +351,13 @@ int ndsim_wire_ioctl(int sock, uint32_t request, void *arg, int *err)
 		}
 		if (recv_reply(sock, &r) != 0)
 			goto broken;
+		if (r.kind == NDSIM_REPLY_UNLESS_FAULT) {
+			e = recv_unless_fault(sock, &r, arg);
+			if (e < 0)
+				goto broken;
+			*err = e;
+			return -1;
+		}
 		if (r.kind == NDSIM_REPLY_NEED) {
 			if (r.len != 0 || r.value <= 0 || (uint32_t)r.value <= sent || (uint32_t)r.value > NDSIM_MAX_PAYLOAD)
 				goto broken;

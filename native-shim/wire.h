@@ -11,6 +11,11 @@
 #define NDSIM_OP_IOCTL 2u
 #define NDSIM_REPLY_DONE 0u
 #define NDSIM_REPLY_NEED 1u
+#define NDSIM_REPLY_UNLESS_FAULT 2u
+/* UNLESS_FAULT payload: u64 offset, u32 length of the range to check. */
+#define NDSIM_RANGE_SIZE 12u
+/* The longest range UNLESS_FAULT may name (the kernel's ND_CMD_MAX_ENVELOPE). */
+#define NDSIM_MAX_RANGE 256u
 /* The most argument bytes one ioctl may move either way. */
 #define NDSIM_MAX_PAYLOAD (8u * 1024u * 1024u)
 

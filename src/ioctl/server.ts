@@ -12,7 +12,7 @@ import { BUS_CMD_NAMES, DIMM_CMD_NAMES } from '../nvdimm/nd-cmd-desc.js';
 import { ND_CMD } from '../platform/nd-cmd-payloads.js';
 import type { Tracer } from '../trace/tracer.js';
 import { listenPrivately } from '../daemon/socket-path.js';
-import { encodeReply, OP, REPLY, RequestReader, WireError, type Request } from './wire.js';
+import { encodeRange, encodeReply, MAX_PAYLOAD, OP, REPLY, RequestReader, WireError, type Request } from './wire.js';
 
 const debug = createDebug('ndsim:ioctl');
 const NODE_NAME = /^(ndctl|nmem)(\d{1,9})$/;
@@ -65,10 +65,11 @@ class Session {
 
   private ioctl(req: Request): Buffer {
     if (!this.node) return encodeReply(REPLY.DONE, -ERRNO.EBADF);
-    const outcome = ndIoctl(this.system, this.node, req.arg, req.payload);
+    const outcome = ndIoctl(this.system, this.node, req.arg, req.payload, MAX_PAYLOAD);
     if ('need' in outcome) return encodeReply(REPLY.NEED, outcome.need);
     debug('ioctl %s%d 0x%s → %d', this.node.kind, this.node.minor, req.arg.toString(16), outcome.ret);
     if (this.tracer.wants('ioctl')) this.trace(this.node, req.arg, req.payload, outcome.ret);
+    if ('unlessFault' in outcome) return encodeReply(REPLY.UNLESS_FAULT, outcome.ret, encodeRange(outcome.unlessFault.offset, outcome.unlessFault.length));
     return encodeReply(REPLY.DONE, outcome.ret, outcome.ret >= 0 ? outcome.out : undefined);
   }
 

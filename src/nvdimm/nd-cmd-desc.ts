@@ -6,8 +6,13 @@
 import { ND_CMD } from '../platform/nd-cmd-payloads.js';
 
 export const VAR = -1;
-/** UINT_MAX in the kernel: no size known, the command is malformed. */
-export const UNKNOWN = Number.POSITIVE_INFINITY;
+/**
+ * UINT_MAX: no size known, the command is malformed. The kernel compares
+ * every size with it, computed ones included, so an nd_size_in, in_length
+ * or nd_size_out of 0xffffffff (or an ARS status out_length of 7, whose
+ * "- 8" wraps to it) is "unknown" too: ENXIO on input, EFAULT on output.
+ */
+export const UNKNOWN = 0xffff_ffff;
 
 export interface NdCmdDesc {
   readonly name: string;

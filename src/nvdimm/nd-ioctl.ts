@@ -21,11 +21,23 @@ const NVDIMM_BUS_FAMILY_MAX = 1;
 const INTEL_DENY_CMDMASK = 0x7ff80000;
 const NVDIMM_CMD_MAX = 31;
 
+/** Bytes of the caller's argument, by offset from its start. */
+export interface ArgRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
 export type IoctlOutcome =
   /** Send the first `need` bytes of the argument and ask again. */
   | { readonly need: number }
   /** The ioctl's result: a negative errno, or a return value and the buffer to copy back. */
-  | { readonly ret: number; readonly out?: Buffer };
+  | { readonly ret: number; readonly out?: Buffer }
+  /**
+   * `ret` (a negative errno) unless `unlessFault` cannot be read, which
+   * makes it EFAULT: an envelope copy lay further in than the caller may
+   * be asked for, and only its readability decides the answer.
+   */
+  | { readonly ret: number; readonly unlessFault: ArgRange };
 
 /** What an open control node refers to (nd_open keeps only the minor). */
 export interface ControlNode {
@@ -48,20 +60,25 @@ class NeedBytes {
 
 const fail = (errno: number): IoctlOutcome => ({ ret: -errno });
 
-/** nd_ioctl(): find the bus or DIMM behind the node, then __nd_ioctl(). */
-export function ndIoctl(system: IoctlSystem, node: ControlNode, request: number, arg: Buffer): IoctlOutcome {
+/**
+ * nd_ioctl(): find the bus or DIMM behind the node, then __nd_ioctl().
+ * `maxNeed`: the most leading bytes the caller can be asked for (the
+ * transport's limit); it must be over ND_IOCTL_MAX_BUFLEN.
+ */
+export function ndIoctl(system: IoctlSystem, node: ControlNode, request: number, arg: Buffer, maxNeed = Number.POSITIVE_INFINITY): IoctlOutcome {
+  if (maxNeed <= ND_IOCTL_MAX_BUFLEN + ND_CMD_MAX_ENVELOPE) throw new RangeError(`maxNeed ${maxNeed} cannot carry an ioctl buffer`);
   const dimm = node.kind === 'dimm' ? system.dimms.find((d) => d.id === node.minor) : undefined;
   const bus = node.kind === 'dimm' ? dimm?.bus : system.buses.find((b) => b.id === node.minor);
   if (!bus) return fail(ERRNO.ENXIO);
   try {
-    return ndIoctlOn(bus, dimm, node.readOnly, request, arg);
+    return ndIoctlOn(bus, dimm, node.readOnly, request, arg, maxNeed);
   } catch (e) {
     if (e instanceof NeedBytes) return { need: e.n };
     throw e;
   }
 }
 
-function ndIoctlOn(bus: NvdimmBus, dimm: Nvdimm | undefined, readOnly: boolean, request: number, arg: Buffer): IoctlOutcome {
+function ndIoctlOn(bus: NvdimmBus, dimm: Nvdimm | undefined, readOnly: boolean, request: number, arg: Buffer, maxNeed: number): IoctlOutcome {
   /** copy_from_user of the first n bytes. */
   const bytes = (n: number): Buffer => {
     if (arg.length < n) throw new NeedBytes(n);
@@ -90,20 +107,32 @@ function ndIoctlOn(bus: NvdimmBus, dimm: Nvdimm | undefined, readOnly: boolean, 
     if (copy) bytes(inLen + copy).copy(inEnv, inLen, inLen);
     inLen += size;
   }
+  // The output envelope sits right after the whole input: with a large
+  // VAR input size (nd_size_in, in_length) that can be further in than the
+  // caller may be asked for. Such bytes stay unseen (zero here); the buffer
+  // is then over ND_IOCTL_MAX_BUFLEN anyway, so the answer is EINVAL unless
+  // their copy_from_user faults, which the caller decides. Output envelope
+  // copies are contiguous, so one range covers them. (The kernel's in_len
+  // is a u32: where 64 + nd_size_in wraps, it carries on with a short
+  // buffer and its provider reads past it; ndsim keeps counting.)
   const outEnv = Buffer.alloc(ND_CMD_MAX_ENVELOPE);
   let outLen = 0;
+  let unseen: ArgRange | undefined;
   for (let i = 0; i < desc.outSizes.length; i++) {
     const size = outSize(dimm !== undefined, cmd, desc, i, inEnv, outEnv);
     if (size === UNKNOWN) return fail(ERRNO.EFAULT);
     const copy = outLen < ND_CMD_MAX_ENVELOPE ? Math.min(ND_CMD_MAX_ENVELOPE - outLen, size) : 0;
-    if (copy) bytes(inLen + outLen + copy).copy(outEnv, outLen, inLen + outLen);
+    const from = inLen + outLen;
+    if (copy && (unseen || from + copy > maxNeed)) unseen = { offset: unseen?.offset ?? from, length: from + copy - (unseen?.offset ?? from) };
+    else if (copy) bytes(from + copy).copy(outEnv, outLen, from);
     outLen += size;
   }
   const bufLen = inLen + outLen;
-  if (bufLen > ND_IOCTL_MAX_BUFLEN) return fail(ERRNO.EINVAL);
+  if (bufLen > ND_IOCTL_MAX_BUFLEN) return unseen ? { ret: -ERRNO.EINVAL, unlessFault: unseen } : fail(ERRNO.EINVAL);
   // vmalloc() + copy_from_user() of the whole buffer; the provider works on a copy.
   const buf = Buffer.from(bytes(bufLen));
-  const func = cmd === ND_CMD.CALL ? Number(decode(ND_CMD_PKG, buf).command) : cmd;
+  // func is an unsigned int: the u64 nd_command loses its high half.
+  const func = cmd === ND_CMD.CALL ? Number(BigInt.asUintN(32, decode(ND_CMD_PKG, buf).command)) : cmd;
 
   const blocked = clearToSend(bus, dimm, cmd, func, buf);
   if (blocked) return fail(blocked);
@@ -121,7 +150,7 @@ function ndIoctlOn(bus: NvdimmBus, dimm: Nvdimm | undefined, readOnly: boolean, 
 function clearToSend(bus: NvdimmBus, dimm: Nvdimm | undefined, cmd: number, func: number, buf: Buffer): number {
   if (func === ND_CMD.CALL && cmd === ND_CMD.CALL) {
     const pkg = decode(ND_CMD_PKG, buf);
-    const fn = Number(pkg.command);
+    const fn = Number(BigInt.asUintN(32, pkg.command));
     if (dimm && pkg.family === BigInt(NVDIMM_FAMILY_INTEL) && (fn > NVDIMM_CMD_MAX || (INTEL_DENY_CMDMASK >>> fn) & 1)) return ERRNO.EOPNOTSUPP;
     if (!dimm && pkg.family !== BigInt(NVDIMM_BUS_FAMILY_NFIT)) return ERRNO.EOPNOTSUPP;
   }

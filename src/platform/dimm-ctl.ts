@@ -36,7 +36,8 @@ function intelFunction(dimm: CtlDimm, fn: number) {
 function callPayload(buf: Buffer): { fn: number; family: bigint; payload: Buffer; sizeIn: number } {
   const pkg = decode(ND_CMD_PKG, buf);
   const end = Math.min(buf.length, ND_CMD_PKG.size + pkg.sizeIn + pkg.sizeOut);
-  return { fn: Number(pkg.command), family: pkg.family, payload: buf.subarray(ND_CMD_PKG.size, end), sizeIn: pkg.sizeIn };
+  // nfit_test_ctl and cmd_to_func keep nd_command in an unsigned int / int: 2^32 + 1 is function 1.
+  return { fn: Number(BigInt.asUintN(32, pkg.command)), family: pkg.family, payload: buf.subarray(ND_CMD_PKG.size, end), sizeIn: pkg.sizeIn };
 }
 
 /** The label commands nfit_test serves only as classic ioctls, never through ND_CMD_CALL. */

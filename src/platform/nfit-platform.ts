@@ -176,7 +176,8 @@ export class PlatformBus {
     if (cmd !== ND_CMD.CALL) return -ERRNO.ENOTTY;
     const pkg = decode(ND_CMD_PKG, buf);
     const payload = buf.subarray(ND_CMD_PKG.size, Math.min(buf.length, ND_CMD_PKG.size + pkg.sizeIn + pkg.sizeOut));
-    return this.call(Number(pkg.family), Number(pkg.command), payload, pkg.sizeIn);
+    // nfit_test_ctl's func is an unsigned int: nd_command loses its high half.
+    return this.call(Number(pkg.family), Number(BigInt.asUintN(32, pkg.command)), payload, pkg.sizeIn);
   }
 
   /** Evaluate a bus-level DSM (root device) function; the output starts after `sizeIn` bytes. */

@@ -385,12 +385,24 @@ describe('native shim (LD_PRELOAD)', () => {
     expect(ndctl.stdout).toContain('"provider":"nfit_test.0"');
   }, 150_000);
 
-  it('falls back to memcpy when process_vm_readv/writev are refused (seccomp)', async () => {
+  it('falls back to a pipe when process_vm_readv/writev are refused (seccomp): bad pointers still EFAULT', async () => {
     const r = await run(PROBE, ['fallback'], env(), 60_000);
     expectProbe(r, [
       'seccomp-installed', 'vm-readv-refused', 'fallback-open', 'fallback-ioctl', 'fallback-ioctl-call', 'fallback-ioctl-big',
-      'fallback-efault-null', 'fallback-then-works',
+      'fallback-efault-null', 'fallback-then-works', 'fallback-efault-unmapped', 'fallback-efault-short', 'fallback-efault-readonly',
+      'fallback-efault-readonly-untouched', 'fallback-efault-then-works', 'fallback-no-fd-leak',
     ]);
+  });
+
+  it('runs the pipe fallback clean under AddressSanitizer and UBSan', async () => {
+    const libasan = (await run('cc', ['-print-file-name=libasan.so'], process.env, 20_000)).stdout.trim();
+    const r = await run(PROBE, ['fallback'], env({
+      LD_PRELOAD: `${libasan} ${SHIM_ASAN}`,
+      ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:abort_on_error=0',
+      UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
+    }), 60_000);
+    expectProbe(r, ['fallback-efault-unmapped', 'fallback-efault-short', 'fallback-efault-readonly', 'fallback-efault-then-works', 'fallback-no-fd-leak']);
+    expect(r.stderr).not.toMatch(/AddressSanitizer|runtime error/);
   });
 
   it('fails open with ENXIO when no daemon listens, and is inert without NDSIM_ROOT', async () => {

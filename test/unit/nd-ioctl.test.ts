@@ -134,4 +134,43 @@ describe('__nd_ioctl: validation order and errnos', () => {
   it('an ARS start (function 2) is EBUSY on the bus while the boot scrub runs', () => {
     expect(ret(bus(0), iowr(ND_CMD.ARS_START, 32), Buffer.alloc(32))).toBe(-ERRNO.EBUSY);
   });
+
+  it('nd_command is kept in an unsigned int: 2^32 + 1 is function 1 (SMART)', () => {
+    const arg = callPkg(0, INTEL_FN.SMART, 0, SMART.size);
+    encode(ND_CMD_PKG, arg, { command: (1n << 32n) | BigInt(INTEL_FN.SMART) });
+    expect(drive(dimm(0), ND_IOCTL_CALL, arg).outcome).toMatchObject({ ret: 0 });
+  });
+
+  it('an output envelope further in than the caller may be asked for: EINVAL unless that range faults', () => {
+    const MiB = 1024 * 1024;
+    const head = callPkg(0, INTEL_FN.FW_GET_INFO, 0, 0);
+    encode(ND_CMD_PKG, head, { sizeIn: 9 * MiB, sizeOut: 4 });
+    const arg = Buffer.concat([head, Buffer.alloc(192)]);
+    const asked: number[] = [];
+    let outcome: IoctlOutcome;
+    for (let sent = 0; ; sent = asked[asked.length - 1]!) {
+      outcome = ndIoctl(system, dimm(0), ND_IOCTL_CALL, arg.subarray(0, sent), 8 * MiB);
+      if (!('need' in outcome)) break;
+      asked.push(outcome.need);
+    }
+    // The header, the input envelope (192 bytes), then nothing more is asked for.
+    expect(asked).toEqual([64, 256]);
+    expect(outcome).toEqual({ ret: -ERRNO.EINVAL, unlessFault: { offset: 64 + 9 * MiB, length: 4 } });
+    // Within reach, the same bytes are simply asked for.
+    encode(ND_CMD_PKG, head, { sizeIn: 5 * MiB, sizeOut: 4 });
+    expect(ndIoctl(system, dimm(0), ND_IOCTL_CALL, Buffer.concat([head, Buffer.alloc(192)]), 8 * MiB)).toEqual({ need: 64 + 5 * MiB + 4 });
+  });
+
+  it('a size of UINT_MAX, given or computed, is "unknown": ENXIO for input, EFAULT for output', () => {
+    expect(ret(dimm(0), ND_IOCTL_CALL, Buffer.concat([callPkg(0, INTEL_FN.FW_GET_INFO, 0, 0), Buffer.alloc(256)]).fill(0xff, 16, 20))).toBe(-ERRNO.ENXIO);
+    expect(ret(dimm(0), ND_IOCTL_CALL, Buffer.concat([callPkg(0, INTEL_FN.FW_GET_INFO, 0, 0), Buffer.alloc(256)]).fill(0xff, 20, 24))).toBe(-ERRNO.EFAULT);
+    const hdr = Buffer.alloc(16);
+    hdr.writeUInt32LE(0xffff_ffff, 4);
+    expect(ret(dimm(0), ND_IOCTL_GET_CONFIG_DATA, hdr)).toBe(-ERRNO.EFAULT);
+    expect(ret(dimm(0), ND_IOCTL_SET_CONFIG_DATA, hdr)).toBe(-ERRNO.ENXIO);
+    // ARS status out_length 7: 7 - 8 wraps to UINT_MAX.
+    const ars = Buffer.alloc(256);
+    ars.writeUInt32LE(7, 4);
+    expect(ret(bus(0), iowr(ND_CMD.ARS_STATUS, 8), ars)).toBe(-ERRNO.EFAULT);
+  });
 });
