@@ -10,10 +10,11 @@ interface Setting {
   value: string;
 }
 
-export function tunable(initial: string, parse: (buf: string) => string): AttrNode {
+/** `parse` gets the written C string and the value shown now; it returns the value to show next. */
+export function tunable(initial: string, parse: (buf: string, current: string) => string): AttrNode {
   const setting: Setting = { value: initial };
   return attrFile(setting, 0o644, (s) => `${s.value}\n`, (s, buf, count) => {
-    s.value = parse(buf);
+    s.value = parse(buf, s.value);
     return count;
   });
 }
