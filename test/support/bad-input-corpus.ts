@@ -58,8 +58,9 @@ export function fixedPlans(words: readonly string[]): WritePlan[] {
   const half = Math.max(1, Math.floor(w.length / 2));
   return [
     { label: 'empty', chunks: [Buffer.alloc(0)] },
-    { label: 'huge(4097)', chunks: [bytes(pad(w, 4097, 'x', false))] },
-    { label: 'huge(4094)', chunks: [bytes(pad(w, 4094, ' ', false))] },
+    // Either side of driver_set_override()'s PAGE_SIZE - 1 and of kernfs's one-page cut.
+    ...[4094, 4095, 4096, 4097].map((n) => ({ label: `huge(${n})`, chunks: [bytes(pad(w, n, n % 2 ? 'x' : ' ', false))] })),
+    { label: 'huge(8192, word last)', chunks: [bytes(pad(w, 8192, ' ', true))] },
     { label: 'nul-in-middle', chunks: [bytes(`${w.slice(0, half)}\0${w.slice(half)}`)] },
     { label: 'binary', chunks: [Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a])] },
     { label: 'junk+word', chunks: [bytes(`#${w}`)] },
