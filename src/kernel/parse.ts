@@ -85,3 +85,20 @@ export function kstrtosigned(input: string, bits = 64, base = 0): bigint {
   if (negative ? magnitude > limit : magnitude >= limit) throw new KernelError('ERANGE');
   return negative ? -magnitude : magnitude;
 }
+
+/**
+ * lib/ctype.c isspace() over Latin-1: \t \n \v \f \r, space, and 0xA0
+ * (NBSP, which the kernel's table also marks _S).
+ */
+export function isSpace(c: string | undefined): boolean {
+  return c !== undefined && c.length === 1 && ' \t\n\v\f\r\xa0'.includes(c);
+}
+
+/** lib/string.c strim(): leading and trailing isspace() removed. */
+export function strim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s[a])) a++;
+  while (b > a && isSpace(s[b - 1])) b--;
+  return s.slice(a, b);
+}

@@ -1,7 +1,7 @@
 // The pieces of lib/vsprintf.c the sysfs stores ndsim mirrors lean on:
 // vsscanf()'s integer conversions and simple_strtoul().
+import { isSpace } from './parse.js';
 
-const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /**

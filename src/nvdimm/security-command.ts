@@ -3,7 +3,7 @@
 // to two key serial numbers, the command looked up in its ops table
 // (sysfs_streq), then each key the command takes through kstrtouint(0).
 import { KernelError } from '../kernel/errno.js';
-import { kstrtoull } from '../kernel/parse.js';
+import { isSpace, kstrtoull } from '../kernel/parse.js';
 
 /** The OPS table: command word → how many words it takes, itself included. */
 const SECURITY_OPS: ReadonlyMap<string, number> = new Map([
@@ -19,7 +19,6 @@ const SECURITY_OPS: ReadonlyMap<string, number> = new Map([
 /** SEC_CMD_SIZE, then KEY_ID_SIZE twice: the widths of the three %s. */
 const WIDTHS = [32, 10, 10];
 const UINT_MAX = 0xffff_ffffn;
-const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
 
 /** vsscanf()'s %Ns conversions: skip whitespace, take up to N non-space characters; stop at the end of input. */
 function scanWords(buf: string): string[] {

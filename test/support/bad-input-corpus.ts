@@ -15,7 +15,7 @@ export interface WritePlan {
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 const junk: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(' ', '\n', '\t', '\0', '\n\n', ' \n', 'x', '0', '1', '-', '+', '0x', '\xff', 'namespace', '=', ','),
+  fc.constantFrom(' ', '\n', '\t', '\0', '\n\n', ' \n', 'x', '0', '1', '-', '+', '0x', '\xff', '\xa0', 'namespace', '=', ','),
   fc.string({ minLength: 1, maxLength: 12 }),
   fc.uint8Array({ minLength: 1, maxLength: 12 }).map((a) => Buffer.from(a).toString('latin1')),
 );

@@ -247,6 +247,13 @@ function busDevice(bus: string, w: Written, facts: TreeFacts): boolean {
 
 const UUID = '6f2c1ee5-4c1a-4e4e-8d6b-3b3a5c0e9a11';
 
+/**
+ * nd_namespace_label_update() → nvdimm_set_config_data(): the label write
+ * fails as the DIMM's DSM does (EIO once nfit_test's fail_cmd is set, as a
+ * drifting state may have it), or for lack of a free slot.
+ */
+const LABEL_UPDATE: ErrnoName[] = ['EIO', 'ENXIO', 'ENOSPC', 'EINVAL', 'ENOMEM', 'EBUSY'];
+
 /** The table. First match wins; every writable attribute must match one row (the test checks). */
 export const RULES: readonly Rule[] = [
   {
@@ -289,9 +296,12 @@ export const RULES: readonly Rule[] = [
   { path: /\/queue\/scheduler$/, kernel: 'block/elevator.c elv_iosched_store: !elv_support_iosched (bio-based) → count, ignored', words: ['none', 'mq-deadline'], outcome: () => accept },
   {
     path: /\/queue\/write_cache$/,
-    kernel: 'block/blk-sysfs.c queue_wc_store: strncmp prefixes "write back" (QUEUE_FLAG_HW_WC is set for pmem), "write through", "none"',
+    kernel: 'block/blk-sysfs.c queue_wc_store: strncmp prefixes "write back" (EINVAL without QUEUE_FLAG_HW_WC, which pmem sets and btt does not), "write through", "none"',
     words: ['write back', 'write through', 'none'],
-    outcome: (w) => (['write back', 'write through', 'none'].some((p) => w.str.startsWith(p)) ? accept : reject('EINVAL')),
+    outcome: (w) => {
+      if (w.str.startsWith('write back')) return valid('EINVAL');
+      return w.str.startsWith('write through') || w.str.startsWith('none') ? accept : reject('EINVAL');
+    },
   },
   {
     path: /\/queue\/wbt_lat_usec$/,
@@ -368,7 +378,7 @@ export const RULES: readonly Rule[] = [
     path: /\/nfit\/scrub$/,
     kernel: 'drivers/acpi/nfit/core.c scrub_store: kstrtol(0) errno, val != 1 → EINVAL, then acpi_nfit_ars_rescan',
     words: ['1'],
-    outcome: (w) => fromParsed(kstrtoll(w.str, 0), (v) => (v === 1n ? valid('EBUSY', 'ENOTTY', 'ENXIO') : reject('EINVAL'))),
+    outcome: (w) => fromParsed(kstrtoll(w.str, 0), (v) => (v === 1n ? valid('EBUSY', 'ENOTTY', 'ENXIO', 'EIO') : reject('EINVAL'))),
   },
   {
     path: /\/nfit\/hw_error_scrub$/,
@@ -418,7 +428,49 @@ export const RULES: readonly Rule[] = [
     outcome: (w, at, facts) => {
       const dir = dirOf(at);
       if (bound(dir, facts) || (facts.read(`${dir}/holder`) ?? '\n') !== '\n') return reject('EBUSY');
-      return ['btt', 'pfn', 'dax', ''].some((c) => sysfsStreq(w.str, c)) ? valid('ENXIO', 'EBUSY') : reject('EINVAL');
+      return ['btt', 'pfn', 'dax', ''].some((c) => sysfsStreq(w.str, c)) ? valid('ENXIO', 'EBUSY', ...LABEL_UPDATE) : reject('EINVAL');
+    },
+  },
+  {
+    path: /\/namespace\d+\.\d+\/size$/,
+    kernel: 'drivers/nvdimm/namespace_devs.c size_store: kstrtoull(0) errno first; __size_store: bound or claimed → EBUSY, no uuid → ENXIO; then alignment, space, labels',
+    words: ['0', '0x1000000', '16777216'],
+    outcome: (w, at, facts) =>
+      fromParsed(kstrtoull(w.str, 0), () => {
+        const dir = dirOf(at);
+        if (bound(dir, facts) || (facts.read(`${dir}/holder`) ?? '\n') !== '\n') return reject('EBUSY');
+        if ((facts.read(`${dir}/uuid`) ?? '\n') === '\n') return reject('ENXIO');
+        return valid('EINVAL', 'ENOSPC', 'ENXIO', 'EBUSY', ...LABEL_UPDATE);
+      }),
+  },
+  {
+    path: /\/namespace\d+\.\d+\/uuid$/,
+    kernel: 'drivers/nvdimm/namespace_devs.c uuid_store: claimed → EBUSY; nd_uuid_store (bound → EBUSY, uuid_parse → EINVAL); namespace_update_uuid (not unique → EINVAL); labels',
+    words: [UUID, `${UUID}\n`],
+    outcome: (w, at, facts) => {
+      const dir = dirOf(at);
+      if (bound(dir, facts) || (facts.read(`${dir}/holder`) ?? '\n') !== '\n') return reject('EBUSY');
+      return uuidIsValid(w.str) ? valid('EINVAL', 'EBUSY', 'ENXIO', ...LABEL_UPDATE) : reject('EINVAL');
+    },
+  },
+  {
+    path: /\/namespace\d+\.\d+\/alt_name$/,
+    kernel: 'drivers/nvdimm/namespace_devs.c __alt_name_store: bound or claimed → EBUSY; strim(kstrndup(buf, len)) of 64 bytes or more (NSLABEL_NAME_LEN with its NUL) → EINVAL; labels',
+    words: ['name', 'x'.repeat(63)],
+    outcome: (w, at, facts) => {
+      const dir = dirOf(at);
+      if (bound(dir, facts) || (facts.read(`${dir}/holder`) ?? '\n') !== '\n') return reject('EBUSY');
+      return strim(w.str).length + 1 > 64 ? reject('EINVAL') : valid('ENXIO', 'EBUSY', ...LABEL_UPDATE);
+    },
+  },
+  {
+    path: /\/namespace\d+\.\d+\/sector_size$/,
+    kernel: 'drivers/nvdimm/namespace_devs.c sector_size_store: claimed → EBUSY; nd_size_select_store over pmem_lbasize_supported {512, 4096}; labels',
+    words: ['512', '4096', '0x1000'],
+    outcome: (w, at, facts) => {
+      const dir = dirOf(at);
+      if (bound(dir, facts) || (facts.read(`${dir}/holder`) ?? '\n') !== '\n') return reject('EBUSY');
+      return fromParsed(kstrtoull(w.str, 0), (v) => (v === 512n || v === 4096n ? valid('ENXIO', 'EBUSY', ...LABEL_UPDATE) : reject('EINVAL')));
     },
   },
   { path: /\/namespace\d+\.\d+\/force_raw$/, kernel: 'drivers/nvdimm/namespace_devs.c force_raw_store: strtobool', words: ['0', '1'], outcome: boolRule },

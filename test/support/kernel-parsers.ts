@@ -96,8 +96,8 @@ export function uuidIsValid(s: string): boolean {
   return true;
 }
 
-/** isspace() of lib/ctype.c for the bytes a test writes. */
-export const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
+/** isspace() of lib/ctype.c's Latin-1 table: 0xA0 (NBSP) is _S too. */
+export const isSpace = (c: string | undefined): boolean => c !== undefined && c.length === 1 && ' \t\n\v\f\r\xa0'.includes(c);
 
 /** lib/string.c strim(): leading and trailing whitespace removed. */
 export function strim(s: string): string {

@@ -18,9 +18,35 @@ import { S_IFDIR, S_IFMT, S_IFREG } from '../../src/sysfs/vfs.js';
 import { describe, fixedPlans, writePlans, type WritePlan } from '../support/bad-input-corpus.js';
 import { expectedOutcome, PAGE_SIZE, ruleFor, type Outcome, type TreeFacts } from '../support/bad-input-oracle.js';
 import { walkVfs } from '../support/vfs-walk.js';
-import { makeSimulation } from './helpers.js';
+import { makeSimulation, SysfsClient } from './helpers.js';
+import { initLabelsOnBus0 } from '../support/ndctl-ops.js';
 
-const TOPOLOGIES = ['nfit_test', 'qemu-nfit', 'fwa-live', 'fwa-none'] as const;
+/**
+ * Where the writes start from: each built-in topology as it boots, and
+ * nfit_test after init-labels (pmem namespace seeds, whose size, uuid,
+ * alt_name and sector_size are writable), also with a uuid given to
+ * namespace0.0 (so a size write gets past "no uuid").
+ */
+const STATES: ReadonlyArray<{ name: string; make: () => Simulation }> = [
+  ...(['nfit_test', 'qemu-nfit', 'fwa-live', 'fwa-none'] as const).map((t) => ({ name: t, make: () => makeSimulation(t) })),
+  {
+    name: 'nfit_test after init-labels',
+    make: () => {
+      const sim = makeSimulation('nfit_test');
+      initLabelsOnBus0(sim.system, sim.vfs);
+      return sim;
+    },
+  },
+  {
+    name: 'nfit_test after init-labels, namespace0.0 with a uuid',
+    make: () => {
+      const sim = makeSimulation('nfit_test');
+      initLabelsOnBus0(sim.system, sim.vfs);
+      new SysfsClient(sim).write('/sys/devices/platform/nfit_test.0/ndbus0/region0/namespace0.0/uuid', 'e5d3ae3e-7d93-4e5a-9e0f-5d1c0a7b2f10\n');
+      return sim;
+    },
+  },
+];
 /** Fixed so runs repeat; BAD_INPUT_SEED=<n> explores another part of the corpus. */
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 0x5eed_0005);
 /** Per topology; the whole file stays well under a minute (about 10 s on the dev VM). */
@@ -145,10 +171,10 @@ class Bench {
   /** The rejected plans run on `pristine`, for the whole-tree failure message. */
   private readonly log: string[] = [];
 
-  constructor(readonly topology: string) {
-    this.pristine = makeSimulation(topology);
+  constructor(private readonly make: () => Simulation) {
+    this.pristine = make();
     this.baseline = snapshot(this.pristine);
-    this.scratch = makeSimulation(topology);
+    this.scratch = make();
   }
 
   run(path: string, plan: WritePlan): void {
@@ -164,7 +190,7 @@ class Bench {
       expect(treeDiff(before, directory(this.pristine, dir)), `${plan.label} write to ${path} changed its directory`).toEqual([]);
       return;
     }
-    if (!factsOf(this.scratch).exists(path)) this.scratch = makeSimulation(this.topology);
+    if (!factsOf(this.scratch).exists(path)) this.scratch = this.make();
     runPlan(this.scratch, path, plan);
   }
 
@@ -197,9 +223,9 @@ suite('bad input: the kernel errno, and nothing changes', () => {
     sim.vfs.release(h);
   });
 
-  for (const topology of TOPOLOGIES) {
-    suite(topology, () => {
-      const bench = new Bench(topology);
+  for (const state of STATES) {
+    suite(state.name, () => {
+      const bench = new Bench(state.make);
       const attrs = writableAttributes(bench.pristine);
 
       it('every writable attribute has an oracle row, and a snapshot is stable', () => {
