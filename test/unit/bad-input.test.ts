@@ -1,14 +1,20 @@
 // Bad input to every writable attribute of every built-in topology
 // (issue 5, "Bad input"): each write(2) gets the kernel's result, decided
 // by the declarative oracle in test/support/bad-input-oracle.ts (one row
-// per kernel store function), and a rejected write changes nothing: the
-// whole tree (shape, modes, link targets and every readable attribute's
-// content or read errno) is the same before and after.
+// per kernel store function, from the 6.1 source), and a rejected write
+// changes nothing.
 //
-// Two passes per topology: a fixed corpus for every writable attribute,
-// then fast-check over (attribute, generated write plan) with a fixed seed
-// (SEED below; fast-check prints the seed, path and counterexample of a
-// failure, and `fc.assert(..., { seed, path })` replays it).
+// Per starting state: a fixed corpus on every writable attribute, then
+// fast-check over (oracle row, attribute, generated write plan) with a
+// fixed seed (SEED; fast-check prints the seed, path and counterexample of
+// a failure). Plans the oracle rejects outright run on a pristine
+// simulation: the written attribute's directory is compared around each
+// plan, and the whole tree (shape, modes, link targets, every readable
+// attribute's content or read errno) after each pass. Plans with a write
+// that may succeed run on a second simulation whose state may drift.
+// The in-process vfs has no file position (fs/sysfs/file.c sysfs_kf_write
+// ignores it); writes at offsets go through FUSE in
+// test/integration/bad-input-fuse.test.ts.
 import fc from 'fast-check';
 import { describe as suite, expect, it } from 'vitest';
 import { isKernelError, errnoName } from '../../src/kernel/errno.js';
