@@ -361,7 +361,7 @@ export const RULES: readonly Rule[] = [
   {
     path: /^\/sys\/bus\/dax\/drivers\/[^/]+\/(new_id|remove_id)$/,
     kernel: 'drivers/dax/bus.c do_id_store: sscanf("dax%d.%d") == 2 and sysfs_streq with the name it prints',
-    words: ['dax0.0', 'dax1.0'],
+    words: ['dax0.0', 'dax1.0', 'dax4294967296.0', 'dax-1.0'],
     outcome: (w) => {
       const s = w.str;
       if (!s.startsWith('dax')) return reject('EINVAL');
