@@ -2,7 +2,7 @@
 // controls): shown as its current value, stored after the parser accepts
 // the input (EINVAL otherwise).
 import { KernelError } from '../kernel/errno.js';
-import { kstrtobool, kstrtosigned, sysfsStreq } from '../kernel/parse.js';
+import { kstrtobool, sysfsStreq } from '../kernel/parse.js';
 import { attrFile } from './attr-file.js';
 import type { AttrNode } from './node.js';
 
@@ -19,7 +19,6 @@ export function tunable(initial: string, parse: (buf: string, current: string) =
   });
 }
 
-export const integer = (buf: string): string => kstrtosigned(buf).toString();
 export const boolean01 = (buf: string): string => (kstrtobool(buf) ? '1' : '0');
 export const oneOf =
   (choices: readonly string[]) =>
