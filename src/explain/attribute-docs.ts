@@ -838,8 +838,11 @@ const DAX_MAPPING: Docs = {
 };
 
 /** block/blk-sysfs.c queue attributes: [name, what it is, value, write (if writable)]. */
+/** QUEUE_SYSFS_BIT_FNS stores (block/blk-sysfs.c queue_var_store): not kstrtobool. */
+const QUEUE_FLAG_WRITE = 'A decimal number (kstrtoul base 10, at most UINT_MAX, else EINVAL); any non-zero value sets the flag.';
+
 const QUEUE_FILES: ReadonlyArray<readonly [string, string, string, string?]> = [
-  ['add_random', 'whether I/O completions feed the entropy pool', '"0\\n" or "1\\n".', 'A boolean.'],
+  ['add_random', 'whether I/O completions feed the entropy pool', '"0\\n" or "1\\n".', QUEUE_FLAG_WRITE],
   ['chunk_sectors', 'the boundary (in sectors) I/O must not cross, 0 for none', '"%u\\n".'],
   ['dax', 'whether the disk supports DAX, i.e. direct load/store access by filesystems', '"0\\n" or "1\\n" (1 for an fsdax pfn device).'],
   ['discard_granularity', 'the smallest discard unit in bytes', '"%u\\n"; 0: discard is not supported.'],
@@ -849,9 +852,9 @@ const QUEUE_FILES: ReadonlyArray<readonly [string, string, string, string?]> = [
   ['dma_alignment', 'the memory alignment mask for direct I/O buffers', '"%d\\n".'],
   ['fua', 'whether the device honours Force Unit Access writes', '"0\\n" or "1\\n".'],
   ['hw_sector_size', 'same as logical_block_size', '"%u\\n".'],
-  ['io_poll', 'whether polled I/O completion is enabled', '"0\\n" or "1\\n".', 'A boolean; only queues with poll queues can enable it.'],
-  ['io_poll_delay', 'the hybrid polling delay', '"%d\\n".', 'A number.'],
-  ['iostats', 'whether I/O statistics are collected for stat', '"0\\n" or "1\\n".', 'A boolean.'],
+  ['io_poll', 'whether polled I/O completion is enabled', '"0\\n" or "1\\n".', 'EINVAL: only a queue with poll queues takes a write, and a bio-based pmem queue has none (block/blk-sysfs.c queue_poll_store).'],
+  ['io_poll_delay', 'the hybrid polling delay', '"%d\\n".', 'EINVAL: a bio-based queue has no blk-mq poll (block/blk-sysfs.c queue_poll_delay_store).'],
+  ['iostats', 'whether I/O statistics are collected for stat', '"0\\n" or "1\\n".', QUEUE_FLAG_WRITE],
   ['logical_block_size', 'the smallest unit the device addresses: the namespace or BTT sector size', '"%u\\n" bytes.'],
   ['max_discard_segments', 'the most ranges one discard may carry', '"%u\\n".'],
   ['max_hw_sectors_kb', 'the largest request the device accepts', '"%u\\n" KiB.'],
@@ -861,15 +864,15 @@ const QUEUE_FILES: ReadonlyArray<readonly [string, string, string, string?]> = [
   ['max_segments', 'the most memory segments per request', '"%u\\n".'],
   ['minimum_io_size', 'the preferred minimum I/O size', '"%u\\n" bytes.'],
   ['nomerges', 'whether adjacent requests may be merged', '"0\\n" (merge), "1\\n" (simple merges only), "2\\n" (never).', '0, 1 or 2.'],
-  ['nr_requests', 'how many requests the queue may hold', '"%lu\\n".', 'A number.'],
+  ['nr_requests', 'how many requests the queue may hold', '"%lu\\n".', 'EINVAL: a bio-based queue has no request pool (block/blk-sysfs.c queue_requests_store).'],
   ['nr_zones', 'zone count of a zoned device, 0 otherwise', '"%u\\n".'],
   ['optimal_io_size', 'the preferred I/O size, 0 if none', '"%u\\n" bytes.'],
   ['physical_block_size', 'the unit the medium writes atomically', '"%u\\n" bytes.'],
   ['read_ahead_kb', 'how much to read ahead on sequential reads', '"%lu\\n" KiB.', 'A size in KiB.'],
-  ['rotational', 'whether the device is a spinning disk (0 for pmem)', '"0\\n" or "1\\n".', 'A boolean.'],
+  ['rotational', 'whether the device is a spinning disk (0 for pmem)', '"0\\n" or "1\\n".', QUEUE_FLAG_WRITE],
   ['rq_affinity', 'on which CPU completions are processed', '"0\\n", "1\\n" (same group) or "2\\n" (same CPU).', '0, 1 or 2.'],
   ['scheduler', 'the I/O scheduler; pmem is bio-based and has none', '"none\\n" (schedulers listed, the current one bracketed, on request-based queues).', 'A scheduler name; a bio-based queue like pmem\'s accepts any write and ignores it (block/elevator.c elv_iosched_store).'],
-  ['stable_writes', 'whether pages must not change while being written', '"0\\n" or "1\\n".', 'A boolean.'],
+  ['stable_writes', 'whether pages must not change while being written', '"0\\n" or "1\\n".', QUEUE_FLAG_WRITE],
   ['virt_boundary_mask', 'the virtual-boundary mask segments must respect', '"%lu\\n".'],
   ['wbt_lat_usec', 'the writeback-throttling latency target', 'EINVAL: a bio-based queue has no writeback throttling.', 'A latency in microseconds; EINVAL here.'],
   ['write_cache', 'whether the device has a volatile write cache the kernel must flush', '"write back\\n" or "write through\\n".', '"write back" or "write through".'],
@@ -1041,7 +1044,7 @@ const PMEM_DISK: Docs = {
     meaning:
       'Media errors inside this disk, inherited from the region\'s badblocks when nd_pmem enabled it (block/genhd.c disk_badblocks_show/store, block/badblocks.c). Reads of those sectors fail EIO; writes through the pmem driver try to clear them.',
     values: 'One "%llu %d\\n" line (first sector, count) per bad range; empty when none.',
-    write: '"sector count" adds a bad range (count must be positive, else EINVAL).',
+    write: '"sector count" adds a bad range, as sscanf("%llu %d%c") reads it: whitespace between, a newline or nothing after, count positive; else EINVAL.',
   },
   'dax/write_cache': {
     summary: 'whether DAX writes need CPU cache flushes',
@@ -1096,7 +1099,7 @@ const PLATFORM: Docs = {
     summary: 'force this device to bind only to the named driver',
     meaning: 'Restricts which platform driver may bind the device (drivers/base/platform.c driver_override_show/driver_override_store); it takes effect at the next bind.',
     values: '"%s\\n": the driver name, or "(null)" when unset.',
-    write: 'A driver name; an empty string or a lone newline clears it.',
+    write: 'A driver name, kept up to the first newline; an empty string or a lone newline clears it; 4095 bytes or more fail EINVAL (drivers/base/driver.c driver_set_override).',
   },
 };
 
@@ -1146,7 +1149,7 @@ const BUS_TYPE: Docs = {
     summary: '1: new devices on this bus are bound automatically',
     meaning: 'Whether the driver core probes drivers for devices as they appear (drivers/base/bus.c drivers_autoprobe_show/store).',
     values: '"0\\n" or "1\\n".',
-    write: 'A boolean; 0 leaves new devices unbound until drivers_probe or bind.',
+    write: 'Not parsed: a write starting with "0" turns it off (new devices stay unbound until drivers_probe or bind), any other write turns it on.',
   },
   drivers_probe: {
     summary: 'write a device name to probe drivers for it',

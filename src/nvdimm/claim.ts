@@ -2,6 +2,7 @@
 // __nd_attach_ndns, __nd_detach_ndns, is_idle, nd_detach_and_reset,
 // nd_namespace_store).
 import { KernelError } from '../kernel/errno.js';
+import { strim } from '../kernel/parse.js';
 import type { ClaimClass } from './claim-class.js';
 import type { ClaimKind, NdClaimDevice } from './nd-claim-device.js';
 import type { NdNamespace } from './namespace-common.js';
@@ -49,11 +50,6 @@ function detachAndReset(dev: NdClaimDevice): void {
   detachNamespace(dev);
   if (isIdle(dev)) dev.region.unregisterClaimDevice(dev);
   else dev.resetConfig();
-}
-
-/** lib/string.c strim(): leading and trailing whitespace (isspace()) go. */
-function strim(s: string): string {
-  return s.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
 }
 
 /**

@@ -11,6 +11,7 @@ import { ND_DEVICE, modalias, type DevT, type NdDevice } from './device.js';
 import { FWA_CAP, FWA_RESULT_NAME, FWA_STATE, FWA_STATE_NAME } from './fw-ops.js';
 import { IntelDimmFwOps } from './intel-fw-ops.js';
 import type { NvdimmDrvdata } from './dimm-drvdata.js';
+import { parseSecurityCommand } from './security-command.js';
 import { DIMM_CMD_NAMES } from './nd-cmd-desc.js';
 
 /** NVDIMM_INTEL_FW_ACTIVATE_CMDMASK: functions 29 and 30. */
@@ -69,8 +70,6 @@ export class Nvdimm implements NdDevice {
   }
 }
 
-const SECURITY_KEY_COMMANDS = new Set(['disable', 'update', 'erase', 'overwrite', 'master_update', 'master_erase']);
-
 /** nvdimm_attribute_group */
 const dimmGroup: AttributeGroup<Nvdimm> = {
   attrs: [
@@ -92,12 +91,11 @@ const dimmGroup: AttributeGroup<Nvdimm> = {
         // drivers/nvdimm/security.c nvdimm_security_store(): a command word,
         // then key serial numbers. ndsim has no kernel keyring, so only the
         // key-less "freeze" can succeed; the others fail as a missing key does.
-        const [cmd = '', ...keys] = buf.trim().split(/\s+/);
-        if (cmd === 'freeze') {
+        const { op } = parseSecurityCommand(buf);
+        if (op === 'freeze') {
           d.frozen = true;
           return count;
         }
-        if (!SECURITY_KEY_COMMANDS.has(cmd) || keys.some((k) => !/^[0-9]+$/.test(k))) throw new KernelError('EINVAL');
         if (d.frozen) throw new KernelError('EIO');
         throw new KernelError('ENOKEY');
       },

@@ -4,7 +4,7 @@
 // labels of every DIMM in the region.
 import { KernelError } from '../kernel/errno.js';
 import { hexAlt, line } from '../kernel/format.js';
-import { kstrtoull } from '../kernel/parse.js';
+import { kstrtoull, strim } from '../kernel/parse.js';
 import { MODE, ro, rw, type AttributeGroup, type DeviceAttribute } from './attribute.js';
 import type { ClaimClass } from './claim-class.js';
 import { ND_DEVICE, modalias, type NdDevice } from './device.js';
@@ -157,9 +157,6 @@ function updateLabels(ns: NamespacePmem): void {
   if (rc < 0) fail(rc);
 }
 
-/** isspace() of lib/ctype.c for Latin-1: \t \n \v \f \r, space and NBSP. */
-const SPACE = /^[\t\n\v\f\r \xa0]+|[\t\n\v\f\r \xa0]+$/g;
-
 const pmemAttrs: DeviceAttribute<NamespacePmem>[] = [
   ro('nstype', (ns) => line(ns.region.nstype)),
   rw(
@@ -211,7 +208,7 @@ const pmemAttrs: DeviceAttribute<NamespacePmem>[] = [
     },
     (ns, buf, count) => {
       requireIdle(ns);
-      const name = buf.replace(SPACE, '');
+      const name = strim(buf);
       if (name.length + 1 > NSLABEL_NAME_LEN) throw new KernelError('EINVAL');
       const bytes = Buffer.alloc(NSLABEL_NAME_LEN);
       bytes.write(name, 'latin1');

@@ -5,17 +5,22 @@ import { cString } from '../kernel/parse.js';
 import { visibleAttributes, type AttributeGroup } from '../nvdimm/attribute.js';
 import { mkdirp, type AttrNode, type DirNode } from './node.js';
 
-/** sysfs attributes are written atomically in at most one page. */
+/** A store is handed at most one page. */
 const PAGE_SIZE = 4096;
 
 /**
  * Wrap a store so it sees what the kernel hands it: at most one page,
  * NUL-terminated (a written NUL ends the string), and the byte count.
+ * sysfs attribute files have no atomic_write_len (fs/sysfs/file.c
+ * sysfs_file_kfops_*), so fs/kernfs/file.c kernfs_fop_write_iter() cuts a
+ * longer write to PAGE_SIZE rather than failing it with E2BIG: store()
+ * sees the first page and count 4096, and write(2) returns what store()
+ * returned (a short write when it accepts).
  */
 export function storeFromBytes(store: (buf: string, count: number) => number): (bytes: Buffer) => number {
   return (bytes) => {
-    if (bytes.length > PAGE_SIZE) throw new KernelError('E2BIG');
-    return store(cString(bytes), bytes.length);
+    const page = bytes.subarray(0, PAGE_SIZE);
+    return store(cString(page), page.length);
   };
 }
 

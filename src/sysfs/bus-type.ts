@@ -3,7 +3,6 @@
 // module, uevent, bind/unbind (bind_store/unbind_store) and a link to each
 // bound device. The bus (nd, dax) supplies only the matching and probing.
 import { KernelError } from '../kernel/errno.js';
-import { kstrtobool } from '../kernel/parse.js';
 import { attrFile } from './attr-file.js';
 import { mkdirp, relLink, type DirNode } from './node.js';
 import { checkUeventAction } from './uevent.js';
@@ -36,7 +35,7 @@ export function buildBusType(root: DirNode, busDir: string, ops: BusTypeOps, dev
   mkdirp(root, `${busDir}/devices`);
   for (const [name, path] of devicePaths) relLink(root, `${busDir}/devices/${name}`, path);
   const uevent = attrFile(ops, 0o200, undefined, (_o, buf, count) => {
-    checkUeventAction(buf);
+    checkUeventAction(buf, count);
     return count;
   });
 
@@ -74,7 +73,8 @@ export function buildBusType(root: DirNode, busDir: string, ops: BusTypeOps, dev
   bus.entries.set(
     'drivers_autoprobe',
     attrFile(autoprobe, 0o644, (a) => (a.enabled ? '1\n' : '0\n'), (a, buf, count) => {
-      a.enabled = kstrtobool(buf);
+      // drivers/base/bus.c drivers_autoprobe_store(): "0" first disables, anything else enables.
+      a.enabled = buf[0] !== '0';
       return count;
     }),
   );

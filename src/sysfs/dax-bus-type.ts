@@ -4,6 +4,7 @@
 // or not any device-dax instance exists.
 import { KernelError } from '../kernel/errno.js';
 import { sysfsStreq } from '../kernel/parse.js';
+import { scanDecimal } from '../kernel/scan.js';
 import { DAX_DRIVERS, type DaxDriverName, type NvdimmSystem } from '../nvdimm/system.js';
 import { attrFile } from './attr-file.js';
 import { DAX_BUS_DIR } from './dax-device-dir.js';
@@ -12,12 +13,15 @@ import type { DirNode } from './node.js';
 
 /**
  * do_id_store()'s check: sscanf(buf, "dax%d.%d") must find both numbers
- * and the name printed back from them must equal what was written.
+ * (whitespace before each is skipped, no "+", an int that wraps like
+ * simple_strtol() into an int), and the name printed back from them must
+ * be what was written (sysfs_streq).
  */
 function daxIdName(buf: string): string {
-  const m = /^dax([+-]?\d+)\.([+-]?\d+)/.exec(buf);
-  if (!m?.[1] || !m[2]) throw new KernelError('EINVAL');
-  const name = `dax${Number(m[1])}.${Number(m[2])}`;
+  const region = buf.startsWith('dax') ? scanDecimal(buf, 3, true) : null;
+  const id = region && buf[region.end] === '.' ? scanDecimal(buf, region.end + 1, true) : null;
+  if (!region || !id) throw new KernelError('EINVAL');
+  const name = `dax${BigInt.asIntN(32, region.value)}.${BigInt.asIntN(32, id.value)}`;
   if (!sysfsStreq(buf, name)) throw new KernelError('EINVAL');
   return name;
 }

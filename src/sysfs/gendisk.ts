@@ -4,16 +4,34 @@
 // namespace's sector size, 4096-byte physical blocks, no scheduler, DAX
 // when a pfn device maps the pages) or of a BTT's (blocks of its sector
 // size, no write cache, no dax_device).
-import { KernelError } from '../kernel/errno.js';
 import type { PmemDisk } from '../nvdimm/pmem-disk.js';
-import { attrFile, constFile, failingFile } from './attr-file.js';
-import { boolean01, integer, oneOf, tunable } from './tunable.js';
+import { attrFile, constFile, storeFromBytes } from './attr-file.js';
+import {
+  eventsPollMsecs,
+  integrityFlag,
+  notOnBioQueue,
+  parseBadblocks,
+  queueDiscardMax,
+  queueFlag,
+  queueMaxSectors,
+  queueNomerges,
+  queueReadAhead,
+  queueRqAffinity,
+  queueScheduler,
+  queueWbtLat,
+  queueWriteCache,
+  traceValue,
+} from './block-stores.js';
+import { boolean01, tunable } from './tunable.js';
 import { dir, mkdirp, type DirNode } from './node.js';
 import { ueventFile } from './uevent.js';
 import { powerDir } from './power.js';
 
 /** part_stat_show(): seventeen "%8lu" counters, all zero on a disk nobody used. */
 const ZERO_STATS = `${Array.from({ length: 17 }, () => '0'.padStart(8)).join(' ')}\n`;
+
+/** max_hw_sectors_kb of a pmem/btt queue (BLK_DEF_MAX_SECTORS is not applied to bio-based queues). */
+const MAX_HW_SECTORS_KB = 2147483647n;
 
 function queueDir(disk: PmemDisk): DirNode {
   const q = dir();
@@ -30,7 +48,7 @@ function queueDir(disk: PmemDisk): DirNode {
     ['hw_sector_size', String(disk.logicalBlockSize)],
     ['logical_block_size', String(disk.logicalBlockSize)],
     ['max_discard_segments', '1'],
-    ['max_hw_sectors_kb', '2147483647'],
+    ['max_hw_sectors_kb', String(MAX_HW_SECTORS_KB)],
     ['max_integrity_segments', '0'],
     ['max_segment_size', '65536'],
     ['max_segments', '128'],
@@ -46,23 +64,25 @@ function queueDir(disk: PmemDisk): DirNode {
     ['zoned', 'none'],
   ];
   for (const [name, value] of ro) e.set(name, constFile(`${value}\n`));
-  e.set('add_random', tunable('0', boolean01));
-  e.set('discard_max_bytes', tunable('0', integer));
-  e.set('io_poll', tunable('0', boolean01));
-  e.set('io_poll_delay', tunable('0', integer));
-  e.set('iostats', tunable('0', boolean01));
-  e.set('max_sectors_kb', tunable('1280', integer));
-  e.set('nomerges', tunable('0', integer));
-  e.set('nr_requests', tunable('128', integer));
-  e.set('read_ahead_kb', tunable('128', integer));
-  e.set('rotational', tunable('0', boolean01));
-  e.set('rq_affinity', tunable('0', integer));
-  e.set('scheduler', tunable('none', oneOf(['none'])));
-  e.set('stable_writes', tunable('0', boolean01));
-  // pmem: blk_queue_write_cache(q, true, fua); btt leaves the default.
-  e.set('write_cache', tunable(disk.driver === 'pmem' ? 'write back' : 'write through', oneOf(['write back', 'write through'])));
-  // Writeback throttling is not set up on a bio-based queue: EINVAL both ways.
-  e.set('wbt_lat_usec', failingFile('EINVAL'));
+  // block/blk-sysfs.c queue_attrs, as a bio-based queue answers (block-stores.ts).
+  e.set('add_random', tunable('0', queueFlag));
+  e.set('discard_max_bytes', tunable('0', queueDiscardMax));
+  e.set('io_poll', tunable('0', notOnBioQueue));
+  e.set('io_poll_delay', tunable('0', notOnBioQueue));
+  e.set('iostats', tunable('0', queueFlag));
+  e.set('max_sectors_kb', tunable('1280', queueMaxSectors(MAX_HW_SECTORS_KB)));
+  e.set('nomerges', tunable('0', queueNomerges));
+  e.set('nr_requests', tunable('128', notOnBioQueue));
+  e.set('read_ahead_kb', tunable('128', queueReadAhead));
+  e.set('rotational', tunable('0', queueFlag));
+  e.set('rq_affinity', tunable('0', queueRqAffinity));
+  e.set('scheduler', tunable('none', queueScheduler));
+  e.set('stable_writes', tunable('0', queueFlag));
+  // pmem: blk_queue_write_cache(q, true, fua) sets QUEUE_FLAG_HW_WC; btt leaves the default.
+  const hwWriteCache = disk.driver === 'pmem';
+  e.set('write_cache', tunable(hwWriteCache ? 'write back' : 'write through', queueWriteCache(hwWriteCache)));
+  // Writeback throttling is not set up on a bio-based queue: show EINVAL, store parses then EINVAL.
+  e.set('wbt_lat_usec', { kind: 'attr', mode: 0o644, show: notOnBioQueue, store: storeFromBytes((buf) => Number(queueWbtLat(buf))) });
   return q;
 }
 
@@ -71,17 +91,26 @@ function integrityDir(): DirNode {
   d.entries.set('device_is_integrity_capable', constFile('0\n'));
   d.entries.set('format', constFile('none\n'));
   d.entries.set('protection_interval_bytes', constFile('0\n'));
-  d.entries.set('read_verify', tunable('0', boolean01));
+  d.entries.set('read_verify', tunable('0', integrityFlag));
   d.entries.set('tag_size', constFile('0\n'));
-  d.entries.set('write_generate', tunable('0', boolean01));
+  d.entries.set('write_generate', tunable('0', integrityFlag));
   return d;
 }
 
+/**
+ * kernel/trace/blktrace.c sysfs_blk_trace_attr_store(): a kstrtoull(0)
+ * number (act_mask also takes category names), else EINVAL; ndsim keeps
+ * what was written for the show.
+ */
 function traceDir(): DirNode {
   const d = dir();
-  d.entries.set('act_mask', tunable('disabled', (b) => b.trim()));
-  d.entries.set('enable', tunable('0', boolean01));
-  for (const name of ['end_lba', 'pid', 'start_lba']) d.entries.set(name, tunable('disabled', integer));
+  d.entries.set('act_mask', tunable('disabled', (b) => {
+    const t = b.trim();
+    if (/^[a-z_]+(,[a-z_]+)*$/.test(t)) return t;
+    return `0x${traceValue(b).toString(16)}`;
+  }));
+  d.entries.set('enable', tunable('0', (b) => (traceValue(b) !== 0n ? '1' : '0')));
+  for (const name of ['end_lba', 'pid', 'start_lba']) d.entries.set(name, tunable('disabled', (b) => traceValue(b).toString()));
   return d;
 }
 
@@ -96,9 +125,8 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   e.set(
     'badblocks',
     attrFile(disk, 0o644, (k) => k.badblocks.map(([s, n]) => `${s} ${n}\n`).join(''), (k, buf, count) => {
-      const m = /^(\d+) (-?\d+)\n?$/.exec(buf);
-      if (!m?.[1] || !m[2] || Number(m[2]) <= 0) throw new KernelError('EINVAL');
-      k.addBadblocks(BigInt(m[1]), Number(m[2]));
+      const { sector, length } = parseBadblocks(buf);
+      k.addBadblocks(sector, length);
       return count;
     }),
   );
@@ -113,7 +141,7 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   e.set('diskseq', constFile(`${disk.diskseq}\n`));
   e.set('events', constFile(''));
   e.set('events_async', constFile(''));
-  e.set('events_poll_msecs', tunable('-1', integer));
+  e.set('events_poll_msecs', tunable('-1', eventsPollMsecs));
   e.set('ext_range', constFile('256\n'));
   e.set('hidden', constFile('0\n'));
   e.set('holders', dir());

@@ -119,7 +119,7 @@ function moduleDir(root: DirNode, system: NvdimmSystem, build: ModuleBuild, spec
   d.entries.set(
     'uevent',
     attrFile(spec, 0o200, undefined, (_s, buf, count) => {
-      checkUeventAction(buf);
+      checkUeventAction(buf, count);
       return count;
     }),
   );

@@ -8,6 +8,10 @@ import { ueventFile } from './uevent.js';
 import { dir, put, relLink, type DirNode } from './node.js';
 import { powerDir } from './power.js';
 import { hexPadded } from '../kernel/format.js';
+import { KernelError } from '../kernel/errno.js';
+
+/** driver_set_override(): len >= PAGE_SIZE - 1 is refused. */
+const DRIVER_OVERRIDE_MAX = 4095;
 
 const ACPI_ROOT = '/sys/devices/LNXSYSTM:00/LNXSYBUS:00';
 
@@ -31,7 +35,12 @@ function platformParent(root: DirNode, bus: PlatformBus, spec: Extract<BusSpec['
   d.entries.set(
     'driver_override',
     attrFile(override, 0o644, (o) => `${o.value ?? '(null)'}\n`, (o, buf, count) => {
-      const v = buf.endsWith('\n') ? buf.slice(0, -1) : buf;
+      // drivers/base/driver.c driver_set_override(): a count of PAGE_SIZE - 1
+      // or more is EINVAL (the show adds a newline); the C string is kept up
+      // to its first "\n"; empty, or starting with "\n", clears it.
+      if (count >= DRIVER_OVERRIDE_MAX) throw new KernelError('EINVAL');
+      const nl = buf.indexOf('\n');
+      const v = nl < 0 ? buf : buf.slice(0, nl);
       o.value = v.length > 0 ? v : null;
       return count;
     }),

@@ -2,7 +2,7 @@
 // controls): shown as its current value, stored after the parser accepts
 // the input (EINVAL otherwise).
 import { KernelError } from '../kernel/errno.js';
-import { kstrtobool, kstrtosigned, sysfsStreq } from '../kernel/parse.js';
+import { kstrtobool, sysfsStreq } from '../kernel/parse.js';
 import { attrFile } from './attr-file.js';
 import type { AttrNode } from './node.js';
 
@@ -10,15 +10,15 @@ interface Setting {
   value: string;
 }
 
-export function tunable(initial: string, parse: (buf: string) => string): AttrNode {
+/** `parse` gets the written C string and the value shown now; it returns the value to show next. */
+export function tunable(initial: string, parse: (buf: string, current: string) => string): AttrNode {
   const setting: Setting = { value: initial };
   return attrFile(setting, 0o644, (s) => `${s.value}\n`, (s, buf, count) => {
-    s.value = parse(buf);
+    s.value = parse(buf, s.value);
     return count;
   });
 }
 
-export const integer = (buf: string): string => kstrtosigned(buf).toString();
 export const boolean01 = (buf: string): string => (kstrtobool(buf) ? '1' : '0');
 export const oneOf =
   (choices: readonly string[]) =>

@@ -4,11 +4,28 @@
 import { z } from 'zod';
 import { ERRNO, type ErrnoName } from '../kernel/errno.js';
 
-/** A 64-bit quantity: a YAML integer, or a string in C notation for values past 2^53. */
+/**
+ * A 64-bit quantity: a YAML integer, or a string in C notation for values
+ * past 2^53 (a larger YAML number has already lost its low bits, so it is
+ * refused rather than silently rounded).
+ */
+const C_INTEGER = /^(0x[0-9a-fA-F]+|[0-9]+)$/;
 const u64 = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, 'expected a decimal or 0x-hex integer')])
+  .union([
+    // The bound before int(), whose own safe-integer check says less.
+    z.number().nonnegative().max(Number.MAX_SAFE_INTEGER, 'past 2^53 a YAML number loses precision: quote it ("0x...")').int(),
+    z
+      .string()
+      .regex(C_INTEGER, 'expected a decimal or 0x-hex integer')
+      // zod runs every check: this one must not choke on what the regex refused.
+      .refine((v) => !C_INTEGER.test(v) || BigInt(v) <= 0xffff_ffff_ffff_ffffn, 'does not fit in 64 bits'),
+  ])
   .transform((v) => BigInt(v));
 const u32 = z.number().int().min(0).max(0xffff_ffff);
+/** A NUMA node id as the kernel prints it (%d; -1 is NUMA_NO_NODE). */
+const nodeId = z.number().int().min(-1).max(0x7fff_ffff);
+/** A device major (12 bits of a dev_t). */
+const major = z.number().int().positive().max(4095);
 const u16 = z.number().int().min(0).max(0xffff);
 const u8 = z.number().int().min(0).max(0xff);
 
@@ -45,7 +62,7 @@ const firmwareUpdate = z.strictObject({
   /** What get-info reports as updated_version once an image has verified. */
   stagedVersion: u64.default(0xffffffffabcdn),
   /** finish → verify completes after this long (nfit_test: 1 s). */
-  verifyMs: z.number().int().nonnegative().default(1000),
+  verifyMs: u32.default(1000),
 });
 
 const dimm = z.strictObject({
@@ -108,8 +125,8 @@ const region = z.strictObject({
   mappings: z.array(mapping).default([]),
   persistenceDomain: z.enum(['cpu_cache', 'memory_controller']).optional(),
   flushHints: z.boolean().default(false),
-  numaNode: z.number().int().default(0),
-  targetNode: z.number().int().nullable().default(0),
+  numaNode: nodeId.default(0),
+  targetNode: nodeId.nullable().default(0),
 });
 
 /** Businfo capability bits (ND_INTEL_BUS_FWA_CAP_*); none of the quiesce bits: firmware/ hidden, "requires a platform reset". */
@@ -119,14 +136,14 @@ const activation = z.strictObject({
   /** Capability bits the platform reports in businfo: FWQUIESCE → "quiesce", else OSQUIESCE → "live", else absent. */
   capability: z.array(z.enum(ACTIVATION_CAPABILITIES)),
   /** businfo activate_tmo: this much per armed DIMM (µs). */
-  activateTmoUs: z.number().int().nonnegative().default(1_000_000),
+  activateTmoUs: u32.default(1_000_000),
   /** businfo cpu_quiesce_tmo / io_quiesce_tmo per armed DIMM (µs); default: activateTmoUs. */
-  cpuQuiesceTmoUs: z.number().int().nonnegative().optional(),
-  ioQuiesceTmoUs: z.number().int().nonnegative().optional(),
+  cpuQuiesceTmoUs: u32.optional(),
+  ioQuiesceTmoUs: u32.optional(),
   /** businfo max_quiesce_tmo (µs): more than this armed → "overflow". */
-  maxQuiesceTmoUs: z.number().int().positive().default(3_000_000),
+  maxQuiesceTmoUs: u32.min(1).default(3_000_000),
   /** The bus reads busy for this long after an activation. */
-  busyMs: z.number().int().nonnegative().default(3000),
+  busyMs: u32.default(3000),
   /**
    * Whether the platform honours iodev_state OS_IDLE (the OS vouches that
    * devices are idle; nfit/firmware_activate_noidle = Y). false: such an
@@ -154,7 +171,7 @@ const processActor = z.strictObject({
   /** false: the task never reaches the refrigerator (uninterruptible sleep) → freezing fails EBUSY. */
   freezable: z.boolean().default(true),
   /** Longest stall the task tolerates on its I/O (µs); a longer quiesce is a missed deadline. */
-  ioDeadlineUs: z.number().int().positive().optional(),
+  ioDeadlineUs: u32.min(1).optional(),
 });
 
 const deviceActor = z.strictObject({
@@ -169,7 +186,7 @@ const deviceActor = z.strictObject({
   freeze: z.enum(['ok', 'keeps-dma', 'fails']).default('ok'),
   freezeErrno: z.enum(Object.keys(ERRNO) as [ErrnoName, ...ErrnoName[]]).default('EBUSY'),
   /** PCIe: the longest completion timeout the device can be programmed to (µs). */
-  completionTimeoutUs: z.number().int().positive().optional(),
+  completionTimeoutUs: u32.min(1).optional(),
 });
 
 const machine = z.strictObject({
@@ -183,11 +200,11 @@ const bus = z.strictObject({
   provider: z.string().min(1),
   parent: z.discriminatedUnion('kind', [platformParent, acpiParent]),
   nfit: z.strictObject({
-    revision: z.number().int().nonnegative(),
+    revision: u8,
     commands: z.array(z.enum(BUS_COMMAND_NAMES)),
     dsmMask: u32.default(0),
     /** The ARS that nfit starts at probe completes after this long. */
-    initialScrubMs: z.number().int().nonnegative().default(1000),
+    initialScrubMs: u32.default(1000),
     /**
      * Whose ctl answers the DSM calls: ACPI's acpi_nfit_ctl (any function in
      * dsm_mask, classic commands mapped 1:1) or nfit_test's nfit_test_ctl
@@ -205,14 +222,14 @@ export const topologySchema = z
   .strictObject({
     description: z.string().min(1),
     majors: z
-      .strictObject({ ndctl: z.number().int().positive(), dimmctl: z.number().int().positive(), block: z.number().int().positive() })
+      .strictObject({ ndctl: major, dimmctl: major, block: major })
       .default({ ndctl: 246, dimmctl: 245, block: 259 }),
     buses: z.array(bus).min(1),
     /**
      * Order in which the pmem block devices registered (asynchronous probe):
      * region ids; block minors and diskseq follow it. Default: region order.
      */
-    blockDeviceOrder: z.array(z.number().int().nonnegative()).optional(),
+    blockDeviceOrder: z.array(u32).optional(),
     machine: machine.default(machine.parse({})),
   })
   .superRefine((topo, ctx) => {
