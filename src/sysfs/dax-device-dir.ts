@@ -19,7 +19,7 @@ function daxUevent(d: DevDax): string {
 function mappingDir(devDax: DevDax): DirNode {
   const m = dir();
   addGroups(m, devDax, [DAX_MAPPING_GROUP]);
-  m.entries.set('power', powerDir());
+  m.entries.set('power', powerDir(devDax, 'mapping0/power'));
   m.entries.set('uevent', ueventFile(devDax, () => ''));
   return m;
 }
@@ -35,7 +35,7 @@ export function addDaxRegion(root: DirNode, ndDaxDir: DirNode, ndDaxPath: string
   addGroups(d, devDax, [DEV_DAX_GROUP]);
   d.entries.set('dev', constFile(`${devDax.devt.major}:${devDax.devt.minor}\n`));
   d.entries.set('uevent', ueventFile(devDax, daxUevent));
-  d.entries.set('power', powerDir());
+  d.entries.set('power', powerDir(devDax));
   d.entries.set('mapping0', mappingDir(devDax));
   relLink(root, `${path}/subsystem`, DAX_BUS_DIR);
   if (devDax.driver) relLink(root, `${path}/driver`, `${DAX_BUS_DIR}/drivers/${devDax.driver}`);

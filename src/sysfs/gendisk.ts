@@ -65,35 +65,35 @@ function queueDir(disk: PmemDisk): DirNode {
   ];
   for (const [name, value] of ro) e.set(name, constFile(`${value}\n`));
   // block/blk-sysfs.c queue_attrs, as a bio-based queue answers (block-stores.ts).
-  e.set('add_random', tunable('0', queueFlag));
-  e.set('discard_max_bytes', tunable('0', queueDiscardMax));
-  e.set('io_poll', tunable('0', notOnBioQueue));
-  e.set('io_poll_delay', tunable('0', notOnBioQueue));
-  e.set('iostats', tunable('0', queueFlag));
-  e.set('max_sectors_kb', tunable('1280', queueMaxSectors(MAX_HW_SECTORS_KB)));
-  e.set('nomerges', tunable('0', queueNomerges));
-  e.set('nr_requests', tunable('128', notOnBioQueue));
-  e.set('read_ahead_kb', tunable('128', queueReadAhead));
-  e.set('rotational', tunable('0', queueFlag));
-  e.set('rq_affinity', tunable('0', queueRqAffinity));
-  e.set('scheduler', tunable('none', queueScheduler));
-  e.set('stable_writes', tunable('0', queueFlag));
+  e.set('add_random', tunable(disk, 'queue/add_random', '0', queueFlag));
+  e.set('discard_max_bytes', tunable(disk, 'queue/discard_max_bytes', '0', queueDiscardMax));
+  e.set('io_poll', tunable(disk, 'queue/io_poll', '0', notOnBioQueue));
+  e.set('io_poll_delay', tunable(disk, 'queue/io_poll_delay', '0', notOnBioQueue));
+  e.set('iostats', tunable(disk, 'queue/iostats', '0', queueFlag));
+  e.set('max_sectors_kb', tunable(disk, 'queue/max_sectors_kb', '1280', queueMaxSectors(MAX_HW_SECTORS_KB)));
+  e.set('nomerges', tunable(disk, 'queue/nomerges', '0', queueNomerges));
+  e.set('nr_requests', tunable(disk, 'queue/nr_requests', '128', notOnBioQueue));
+  e.set('read_ahead_kb', tunable(disk, 'queue/read_ahead_kb', '128', queueReadAhead));
+  e.set('rotational', tunable(disk, 'queue/rotational', '0', queueFlag));
+  e.set('rq_affinity', tunable(disk, 'queue/rq_affinity', '0', queueRqAffinity));
+  e.set('scheduler', tunable(disk, 'queue/scheduler', 'none', queueScheduler));
+  e.set('stable_writes', tunable(disk, 'queue/stable_writes', '0', queueFlag));
   // pmem: blk_queue_write_cache(q, true, fua) sets QUEUE_FLAG_HW_WC; btt leaves the default.
   const hwWriteCache = disk.driver === 'pmem';
-  e.set('write_cache', tunable(hwWriteCache ? 'write back' : 'write through', queueWriteCache(hwWriteCache)));
+  e.set('write_cache', tunable(disk, 'queue/write_cache', hwWriteCache ? 'write back' : 'write through', queueWriteCache(hwWriteCache)));
   // Writeback throttling is not set up on a bio-based queue: show EINVAL, store parses then EINVAL.
   e.set('wbt_lat_usec', { kind: 'attr', mode: 0o644, show: notOnBioQueue, store: storeFromBytes((buf) => Number(queueWbtLat(buf))) });
   return q;
 }
 
-function integrityDir(): DirNode {
+function integrityDir(disk: PmemDisk): DirNode {
   const d = dir();
   d.entries.set('device_is_integrity_capable', constFile('0\n'));
   d.entries.set('format', constFile('none\n'));
   d.entries.set('protection_interval_bytes', constFile('0\n'));
-  d.entries.set('read_verify', tunable('0', integrityFlag));
+  d.entries.set('read_verify', tunable(disk, 'integrity/read_verify', '0', integrityFlag));
   d.entries.set('tag_size', constFile('0\n'));
-  d.entries.set('write_generate', tunable('0', integrityFlag));
+  d.entries.set('write_generate', tunable(disk, 'integrity/write_generate', '0', integrityFlag));
   return d;
 }
 
@@ -102,15 +102,15 @@ function integrityDir(): DirNode {
  * number (act_mask also takes category names), else EINVAL; ndsim keeps
  * what was written for the show.
  */
-function traceDir(): DirNode {
+function traceDir(disk: PmemDisk): DirNode {
   const d = dir();
-  d.entries.set('act_mask', tunable('disabled', (b) => {
+  d.entries.set('act_mask', tunable(disk, 'trace/act_mask', 'disabled', (b) => {
     const t = b.trim();
     if (/^[a-z_]+(,[a-z_]+)*$/.test(t)) return t;
     return `0x${traceValue(b).toString(16)}`;
   }));
-  d.entries.set('enable', tunable('0', (b) => (traceValue(b) !== 0n ? '1' : '0')));
-  for (const name of ['end_lba', 'pid', 'start_lba']) d.entries.set(name, tunable('disabled', (b) => traceValue(b).toString()));
+  d.entries.set('enable', tunable(disk, 'trace/enable', '0', (b) => (traceValue(b) !== 0n ? '1' : '0')));
+  for (const name of ['end_lba', 'pid', 'start_lba']) d.entries.set(name, tunable(disk, `trace/${name}`, 'disabled', (b) => traceValue(b).toString()));
   return d;
 }
 
@@ -134,20 +134,20 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   // pmem_attribute_groups: dax_attribute_group, for the disk's dax_device.
   if (disk.driver === 'pmem') {
     const dax = mkdirp(d, 'dax');
-    dax.entries.set('write_cache', tunable(disk.daxWriteCache ? '1' : '0', boolean01));
+    dax.entries.set('write_cache', tunable(disk, 'dax/write_cache', disk.daxWriteCache ? '1' : '0', boolean01));
   }
   e.set('dev', constFile(`${devt}\n`));
   e.set('discard_alignment', constFile('0\n'));
   e.set('diskseq', constFile(`${disk.diskseq}\n`));
   e.set('events', constFile(''));
   e.set('events_async', constFile(''));
-  e.set('events_poll_msecs', tunable('-1', eventsPollMsecs));
+  e.set('events_poll_msecs', tunable(disk, 'events_poll_msecs', '-1', eventsPollMsecs));
   e.set('ext_range', constFile('256\n'));
   e.set('hidden', constFile('0\n'));
   e.set('holders', dir());
   e.set('inflight', constFile('       0        0\n'));
-  e.set('integrity', integrityDir());
-  e.set('power', powerDir());
+  e.set('integrity', integrityDir(disk));
+  e.set('power', powerDir(disk));
   e.set('queue', queueDir(disk));
   e.set('range', constFile('0\n'));
   e.set('removable', constFile('0\n'));
@@ -155,7 +155,7 @@ export function gendiskDir(disk: PmemDisk): DirNode {
   e.set('size', constFile(`${disk.sectors}\n`));
   e.set('slaves', dir());
   e.set('stat', constFile(ZERO_STATS));
-  e.set('trace', traceDir());
+  e.set('trace', traceDir(disk));
   e.set('uevent', ueventFile(disk, (k) => `MAJOR=${k.devt.major}\nMINOR=${k.devt.minor}\nDEVNAME=${k.name}\nDEVTYPE=disk\nDISKSEQ=${k.diskseq}\n`));
   return d;
 }

@@ -46,7 +46,7 @@ function platformParent(root: DirNode, bus: PlatformBus, spec: Extract<BusSpec['
     }),
   );
   d.entries.set('modalias', constFile(`${alias}\n`));
-  d.entries.set('power', powerDir());
+  d.entries.set('power', powerDir(spec));
   relLink(root, `${path}/subsystem`, '/sys/bus/platform');
   d.entries.set('uevent', ueventFile(spec, (s) => `DRIVER=${s.driver}\nMODALIAS=${alias}\n`));
   if (!spec.testDimms) return;
@@ -56,7 +56,7 @@ function platformParent(root: DirNode, bus: PlatformBus, spec: Extract<BusSpec['
     put(root, tpath, t);
     addGroups(t, pdimm, [NFIT_TEST_DIMM_GROUP]);
     relLink(root, `${tpath}/device`, path);
-    t.entries.set('power', powerDir());
+    t.entries.set('power', powerDir(pdimm));
     relLink(root, `${tpath}/subsystem`, '/sys/class/nfit_test_dimm');
     t.entries.set('uevent', ueventFile(pdimm, () => ''));
     relLink(root, `/sys/class/nfit_test_dimm/test_dimm${pdimm.slot}`, tpath);
@@ -75,7 +75,7 @@ function acpiParent(root: DirNode, spec: Extract<BusSpec['parent'], { kind: 'acp
     put(root, cpath, c);
     c.entries.set('adr', constFile(`${hexPadded(child.adr, 8)}\n`));
     c.entries.set('path', constFile(`${child.path}\n`));
-    c.entries.set('power', powerDir());
+    c.entries.set('power', powerDir(child));
     relLink(root, `${cpath}/subsystem`, '/sys/bus/acpi');
     c.entries.set('uevent', ueventFile(child, () => ''));
   }
@@ -84,7 +84,7 @@ function acpiParent(root: DirNode, spec: Extract<BusSpec['parent'], { kind: 'acp
   d.entries.set('modalias', constFile(`acpi:${hid}:\n`));
   d.entries.set('path', constFile(`${spec.path}\n`));
   relLink(root, `${path}/physical_node`, `/sys/devices/platform/${spec.name}`);
-  d.entries.set('power', powerDir());
+  d.entries.set('power', powerDir(spec));
   relLink(root, `${path}/subsystem`, '/sys/bus/acpi');
   d.entries.set('uevent', ueventFile(spec, () => `DRIVER=nfit\nMODALIAS=acpi:${hid}:\n`));
 }

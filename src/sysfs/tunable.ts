@@ -10,10 +10,35 @@ interface Setting {
   value: string;
 }
 
-/** `parse` gets the written C string and the value shown now; it returns the value to show next. */
-export function tunable(initial: string, parse: (buf: string, current: string) => string): AttrNode {
-  const setting: Setting = { value: initial };
-  return attrFile(setting, 0o644, (s) => `${s.value}\n`, (s, buf, count) => {
+/**
+ * Where written values live: with the kernel object that holds them (a
+ * disk's request queue, a device's dev_pm_info), not in the tree, which is
+ * rebuilt whenever the model's shape changes. A value lasts as long as its
+ * owner does, as in the kernel: a new disk starts from the defaults.
+ */
+const SETTINGS = new WeakMap<object, Map<string, Setting>>();
+
+function setting(owner: object, key: string, initial: string): Setting {
+  let settings = SETTINGS.get(owner);
+  if (!settings) {
+    settings = new Map();
+    SETTINGS.set(owner, settings);
+  }
+  let s = settings.get(key);
+  if (!s) {
+    s = { value: initial };
+    settings.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * A setting of `owner` named `key` (its path below the owner's directory).
+ * `parse` gets the written C string and the value shown now; it returns the
+ * value to show next.
+ */
+export function tunable(owner: object, key: string, initial: string, parse: (buf: string, current: string) => string): AttrNode {
+  return attrFile(setting(owner, key, initial), 0o644, (s) => `${s.value}\n`, (s, buf, count) => {
     s.value = parse(buf, s.value);
     return count;
   });

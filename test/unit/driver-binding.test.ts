@@ -88,3 +88,25 @@ describe('pmem block device files', () => {
     expect(read(bb)).toBe('8 1\n64 8\n');
   });
 });
+
+describe('settings outside libnvdimm', () => {
+  it('keep what was written while the tree is rebuilt around them, and a new disk starts from the defaults', () => {
+    const { read, write } = setup();
+    const disk = `${BUS0}/region0/namespace0.0/block/pmem0`;
+    const parent = '/sys/devices/platform/nfit_test.0/power/control';
+    expect(write(`${disk}/queue/read_ahead_kb`, '512\n')).toBe(4);
+    expect(write(`${disk}/power/control`, 'on\n')).toBe(3);
+    expect(write(parent, 'on\n')).toBe(3);
+    // Another region's unbind and bind change the tree's shape twice.
+    write('/sys/bus/nd/drivers/nd_region/unbind', 'region1\n');
+    write('/sys/bus/nd/drivers/nd_region/bind', 'region1\n');
+    expect(read(`${disk}/queue/read_ahead_kb`)).toBe('512\n');
+    expect(read(`${disk}/power/control`)).toBe('on\n');
+    expect(read(parent)).toBe('on\n');
+    // Unbinding region0 deletes pmem0 (del_gendisk); its successor has the defaults.
+    write('/sys/bus/nd/drivers/nd_region/unbind', 'region0\n');
+    write('/sys/bus/nd/drivers/nd_region/bind', 'region0\n');
+    expect(read(`${disk}/queue/read_ahead_kb`)).toBe('128\n');
+    expect(read(parent)).toBe('on\n');
+  });
+});
