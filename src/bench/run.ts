@@ -188,7 +188,15 @@ async function main(): Promise<void> {
     const image = join(work, 'firmware.img');
     await writeFile(image, Buffer.alloc(1 << 20, 0xa5));
     const results: SizeResult[] = [];
-    for (const n of o.sizes) results.push(await benchSize(n, n >= 1024 ? o.runsLarge : o.runs, image));
+    for (const n of o.sizes) {
+      try {
+        results.push(await benchSize(n, n >= 1024 ? o.runsLarge : o.runs, image));
+      } catch (e) {
+        // The sizes already measured are still worth their table.
+        process.stderr.write(`bench: ${n} DIMMs failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      }
+    }
     process.stdout.write(report(results));
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -20,9 +20,12 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function makeDevices(dir: string, devices: readonly RenderedDevice[]): boolean {
   if (devices.length === 0) return true;
   if (process.getuid?.() !== 0) return false;
-  // One shell for all of them: a process per node would dominate at 1024 DIMMs.
-  const script = devices.map((d) => `mknod -m ${d.mode.toString(8)} ${shellQuote(join(dir, d.path))} ${d.kind} ${d.major} ${d.minor}`).join(' &&\n');
-  const r = spawnSync('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  // One shell for all of them: a process per node would dominate at 1024
+  // DIMMs. The script goes in on stdin: as an argument it would pass the
+  // kernel's 128 KiB limit on one (MAX_ARG_STRLEN).
+  const script = devices.map((d) => `mknod -m ${d.mode.toString(8)} ${shellQuote(join(dir, d.path))} ${d.kind} ${d.major} ${d.minor} || exit 1`).join('\n');
+  const r = spawnSync('sh', ['-s'], { input: `${script}\n`, stdio: ['pipe', 'ignore', 'pipe'], timeout: 120_000 });
+  if (r.error) throw new Error(`mknod: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`mknod failed: ${r.stderr.toString().trim() || `status ${r.status}`}`);
   return true;
 }
