@@ -14,10 +14,10 @@ export interface Timed {
 
 const BIND_AND_EXEC = 'mount --bind "$0" /sys && exec "$@"';
 
-export function runBound(sysDir: string, devRoot: string, socket: string, argv: readonly string[], timeoutMs = 600_000): Promise<Timed> {
-  const env = { ...process.env, LD_PRELOAD: SHIM, NDSIM_ROOT: devRoot, NDSIM_SOCKET: socket };
+/** Run a program to its end (killed by its pid after `timeoutMs`), timing it from spawn to exit. */
+export function runTimed(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<Timed> {
   const t0 = process.hrtime.bigint();
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', BIND_AND_EXEC, sysDir, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,4 +29,9 @@ export function runBound(sysDir: string, devRoot: string, socket: string, argv: 
       res({ ms: Number(process.hrtime.bigint() - t0) / 1e6, status, stdout, stderr });
     }),
   );
+}
+
+export function runBound(sysDir: string, devRoot: string, socket: string, argv: readonly string[], timeoutMs = 600_000): Promise<Timed> {
+  const env = { ...process.env, LD_PRELOAD: SHIM, NDSIM_ROOT: devRoot, NDSIM_SOCKET: socket };
+  return runTimed('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', BIND_AND_EXEC, sysDir, ...argv], env, timeoutMs);
 }

@@ -10,14 +10,12 @@
 // and on the static copy (runs alternate, so drift hits both alike), the
 // ioctl round trip through the shim (median of 10,000), and a 1 MiB
 // `ndctl update-firmware`.
-import { spawn } from 'node:child_process';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchDaemon, type BenchDaemon } from './bench-daemon.js';
-import { runBound } from './in-namespace.js';
+import { runBound, runTimed as run } from './in-namespace.js';
 import { CLI, IOCTL_RTT, SCALE_DIR, SHIM } from './paths.js';
 import { formatMs, median, quantile, summarize } from './stats.js';
 
@@ -44,21 +42,6 @@ const LISTINGS: ReadonlyArray<readonly string[]> = [
   ['ndctl', 'list', '-BDF', '-vvv'],
   ['ndctl', 'list', '-BDFHRN'],
 ];
-
-function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), timeoutMs);
-  return new Promise((res) =>
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      res({ status, stdout, stderr });
-    }),
-  );
-}
 
 const sortedLines = (s: string) => s.split('\n').sort().join('\n');
 

@@ -10,9 +10,8 @@ import { constants } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from './daemon-harness.js';
 import { readAttr } from './fsio.js';
-import { isKernelError } from '../../src/kernel/errno.js';
-import { O_RDONLY } from '../../src/kernel/open-flags.js';
 import { expectedOutcome, PAGE_SIZE, type Outcome, type TreeFacts } from '../support/bad-input-oracle.js';
+import { factsOf } from '../support/tree-facts.js';
 import { makeSimulation } from '../unit/helpers.js';
 
 const BUS0 = '/sys/devices/platform/nfit_test.0/ndbus0';
@@ -23,34 +22,6 @@ const OVERRIDE = '/sys/devices/platform/nfit_test.0/driver_override';
 const UEVENT = `${BUS0}/region0/uevent`;
 /** What the writes below must leave as it was. */
 const WATCHED = [ALIGN, READ_ONLY, ACTIVATE, OVERRIDE, `${BUS0}/firmware/activate`, `${BUS0}/region0/namespace0.0/holder_class`];
-
-/** The oracle's facts, from an in-process simulation of the same topology in its initial state. */
-function initialFacts(): TreeFacts {
-  const sim = makeSimulation('nfit_test');
-  const read = (path: string): string | undefined => {
-    try {
-      const h = sim.vfs.open(path, O_RDONLY);
-      try {
-        return sim.vfs.read(h, PAGE_SIZE, 0).toString('latin1');
-      } finally {
-        sim.vfs.release(h);
-      }
-    } catch (e) {
-      if (isKernelError(e)) return undefined;
-      throw e;
-    }
-  };
-  const exists = (path: string): boolean => {
-    try {
-      sim.vfs.getattr(path);
-      return true;
-    } catch (e) {
-      if (isKernelError(e)) return false;
-      throw e;
-    }
-  };
-  return { read, exists, busDevices: (bus) => sim.vfs.readdir(`/sys/bus/${bus}/devices`) };
-}
 
 type Got = { ok: true; n: number } | { ok: false; code: string };
 
@@ -80,7 +51,8 @@ describe('bad input through the FUSE mount', () => {
 
   beforeAll(async () => {
     d = await startDaemon('nfit_test');
-    facts = initialFacts();
+    // The oracle's facts, from an in-process simulation of the same topology in its initial state.
+    facts = factsOf(makeSimulation('nfit_test'));
     for (const p of WATCHED) {
       const r = await readAttr(`${d.mnt}${p}`);
       shown.set(p, r.ok ? r.value : `errno ${r.errno}`);

@@ -17,7 +17,7 @@ export function dimmIoctl(system: NvdimmSystem, dimm: number, cmd: number, arg: 
   const node: ControlNode = { kind: 'dimm', minor: dimm, readOnly: false };
   const outcome = ndIoctl(system, node, iowr(cmd, 8), arg);
   if ('need' in outcome) throw new Error(`ioctl ${cmd} asked for ${outcome.need} of ${arg.length} bytes`);
-  outcome.out?.copy(arg);
+  if ('out' in outcome) outcome.out?.copy(arg);
   return outcome.ret;
 }
 

@@ -19,10 +19,11 @@ import fc from 'fast-check';
 import { describe as suite, expect, it } from 'vitest';
 import { isKernelError, errnoName } from '../../src/kernel/errno.js';
 import type { Simulation } from '../../src/daemon/daemon.js';
-import { O_RDONLY, O_WRONLY } from '../../src/kernel/open-flags.js';
+import { O_WRONLY } from '../../src/kernel/open-flags.js';
 import { S_IFDIR, S_IFMT, S_IFREG } from '../../src/sysfs/vfs.js';
 import { describe, fixedPlans, writePlans, type WritePlan } from '../support/bad-input-corpus.js';
-import { expectedOutcome, PAGE_SIZE, ruleFor, type Outcome, type TreeFacts } from '../support/bad-input-oracle.js';
+import { expectedOutcome, PAGE_SIZE, ruleFor, type Outcome } from '../support/bad-input-oracle.js';
+import { factsOf } from '../support/tree-facts.js';
 import { walkVfs } from '../support/vfs-walk.js';
 import { makeSimulation, SysfsClient } from './helpers.js';
 import { initLabelsOnBus0 } from '../support/ndctl-ops.js';
@@ -83,37 +84,6 @@ function treeDiff(before: Map<string, string>, after: Map<string, string>): stri
   for (const [p, v] of before) if (after.get(p) !== v) out.push(`${p}: ${v} → ${after.get(p) ?? '(gone)'}`);
   for (const p of after.keys()) if (!before.has(p)) out.push(`${p}: (new)`);
   return out;
-}
-
-function factsOf(sim: Simulation): TreeFacts {
-  return {
-    read(path) {
-      try {
-        const h = sim.vfs.open(path, O_RDONLY);
-        try {
-          return sim.vfs.read(h, PAGE_SIZE, 0).toString('latin1');
-        } finally {
-          sim.vfs.release(h);
-        }
-      } catch (e) {
-        if (isKernelError(e)) return undefined;
-        throw e;
-      }
-    },
-    exists(path) {
-      try {
-        sim.vfs.getattr(path);
-        return true;
-      } catch (e) {
-        if (isKernelError(e)) return false;
-        throw e;
-      }
-    },
-    busDevices(bus) {
-      const dir = `/sys/bus/${bus}/devices`;
-      return this.exists(dir) ? sim.vfs.readdir(dir) : [];
-    },
-  };
 }
 
 type Result = { ok: true; n: number } | { ok: false; errno: string };

@@ -103,7 +103,7 @@ describe('nd_label_validate', () => {
   it('refuses a block whose checksum does not match, and falls back to the other one', () => {
     const area = initialised();
     // Flip a byte of block 0's free bitmap without fixing the checksum.
-    area[72 + 100] ^= 0x01;
+    area.writeUInt8(area.readUInt8(72 + 100) ^ 0x01, 72 + 100);
     expect(checkIndexBlock(area, V11, 0)).toBe('checksum');
     expect(validateIndex(area, V11)).toBe(1);
     expect(labelValidate(area, AREA)).toEqual({ current: 1, labelSize: 128 });

@@ -40,6 +40,20 @@ describe('ndsim render', () => {
     expect(result.devices.find((d) => d.path === 'dev/nmem0')).toMatchObject({ kind: 'c', minor: 0, mode: 0o600 });
   });
 
+  it('makes the device nodes as root, through one shell', (ctx) => {
+    if (process.getuid?.() !== 0) ctx.skip('mknod needs root');
+    const dir = join(scratch, 'qemu-nfit');
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/ndsim.js'), 'render', dir, '--topology', 'qemu-nfit'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ndsim: rendered qemu-nfit to .*, \d+ device nodes\n$/);
+    const nmem1 = lstatSync(join(dir, 'dev/nmem1'));
+    expect(nmem1.isCharacterDevice()).toBe(true);
+    // QEMU's dimmctl major is 245 (topologies/qemu-nfit.yaml); nmem1 is minor 1.
+    expect([Math.floor(nmem1.rdev / 256), nmem1.rdev % 256, nmem1.mode & 0o7777]).toEqual([245, 1, 0o600]);
+    expect(readFileSync(join(dir, 'sys/bus/nd/devices/nmem1/dev'), 'utf8')).toBe('245:1\n');
+  });
+
   it('refuses a directory that is not empty, in one line, and writes nothing', () => {
     const dir = join(scratch, 'busy');
     rmSync(dir, { recursive: true, force: true });

@@ -60,7 +60,7 @@ function setup(topology: string) {
     return built.root;
   };
   const vfs = new SysfsVfs({ tree });
-  return { system, vfs, tree, client: new SysfsClient({ clock: sim.clock, system, vfs }) };
+  return { system, vfs, tree, client: new SysfsClient({ clock: sim.clock, system, vfs, tracer: sim.tracer }) };
 }
 
 function errno(fn: () => unknown): number | undefined {
