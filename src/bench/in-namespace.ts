@@ -1,9 +1,10 @@
-// Run a command the way `ndsim run` does: in a private mount namespace
-// with a sys directory bound over /sys, and the shim preloaded for the
-// /dev nodes. The same wrapper serves ndsim's mount and the static copy,
-// so the two differ in what answers reads of /sys and nothing else.
+// Run a command exactly as `ndsim run` does (src/cli/run.ts sandboxed():
+// a private mount namespace with a sys directory bound over /sys, the shim
+// preloaded for the /dev nodes), with either ndsim's mount or the static
+// copy as that sys directory, so the two differ in what answers reads of
+// /sys and nothing else.
 import { spawn } from 'node:child_process';
-import { SHIM } from './paths.js';
+import { sandboxed, type Endpoints } from '../cli/run.js';
 
 export interface Timed {
   ms: number;
@@ -11,8 +12,6 @@ export interface Timed {
   stdout: string;
   stderr: string;
 }
-
-const BIND_AND_EXEC = 'mount --bind "$0" /sys && exec "$@"';
 
 /** Run a program to its end (killed by its pid after `timeoutMs`), timing it from spawn to exit. */
 export function runTimed(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<Timed> {
@@ -31,7 +30,14 @@ export function runTimed(file: string, args: readonly string[], env: NodeJS.Proc
   );
 }
 
-export function runBound(sysDir: string, devRoot: string, socket: string, argv: readonly string[], timeoutMs = 600_000): Promise<Timed> {
-  const env = { ...process.env, LD_PRELOAD: SHIM, NDSIM_ROOT: devRoot, NDSIM_SOCKET: socket };
-  return runTimed('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', BIND_AND_EXEC, sysDir, ...argv], env, timeoutMs);
+/**
+ * `argv` against the simulation at `at`, with `sysRoot`/sys bound over
+ * /sys (`at.root` for ndsim's own tree); the /dev nodes are always the
+ * simulation's.
+ */
+export function runBound(at: Endpoints, sysRoot: string, argv: readonly string[], timeoutMs = 600_000): Promise<Timed> {
+  const s = sandboxed({ ...at, root: sysRoot }, argv, true);
+  // Where namespaces are refused the shim would redirect /sys to the mount for both sides.
+  if (s.mode !== 'namespace') throw new Error('the benchmark needs a private mount namespace (unshare), to bind the static copy over /sys');
+  return runTimed(s.file, s.args, { ...s.env, NDSIM_ROOT: at.root }, timeoutMs);
 }

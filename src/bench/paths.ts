@@ -3,6 +3,5 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const CLI = join(REPO, 'bin/ndsim.js');
-export const SHIM = join(REPO, 'native-shim/build/libndsim.so');
 export const IOCTL_RTT = join(REPO, 'native-shim/build/ioctl-rtt');
 export const SCALE_DIR = join(REPO, 'topologies/scale');

@@ -11,12 +11,12 @@
 // ioctl round trip through the shim (median of 10,000), and a 1 MiB
 // `ndctl update-firmware`.
 import { cpus, release, tmpdir, totalmem } from 'node:os';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startBenchDaemon, type BenchDaemon } from './bench-daemon.js';
+import { sandboxed, withSimulation, type RunningSimulation } from '../cli/run.js';
 import { runBound, runTimed as run } from './in-namespace.js';
-import { CLI, IOCTL_RTT, SCALE_DIR, SHIM } from './paths.js';
+import { CLI, IOCTL_RTT, SCALE_DIR } from './paths.js';
 import { formatMs, median, quantile, summarize } from './stats.js';
 
 interface Options {
@@ -65,19 +65,19 @@ interface SizeResult {
   updateMs: number[];
 }
 
-async function listings(d: BenchDaemon, staticRoot: string, runs: number, warmUp: boolean): Promise<ListingResult[]> {
+async function listings(d: RunningSimulation, staticRoot: string, runs: number, warmUp: boolean): Promise<ListingResult[]> {
   const out: ListingResult[] = [];
   for (const argv of LISTINGS) {
     const r: ListingResult = { command: argv.join(' '), ndsim: [], static: [], ratios: [], sameOutput: true };
     // One warm-up each (page cache, the dynamic loader, the daemon's JIT),
     // except where a single listing takes minutes.
     if (warmUp) {
-      await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
-      await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+      await runBound(d, d.root, argv);
+      await runBound(d, staticRoot, argv);
     }
     for (let i = 0; i < runs; i++) {
-      const a = await runBound(join(d.root, 'sys'), d.root, d.socket, argv);
-      const b = await runBound(join(staticRoot, 'sys'), d.root, d.socket, argv);
+      const a = await runBound(d, d.root, argv);
+      const b = await runBound(d, staticRoot, argv);
       if (a.status !== 0 || b.status !== 0) throw new Error(`${r.command} failed: ndsim ${a.status} ${a.stderr.trim()} / static ${b.status} ${b.stderr.trim()}`);
       // Same lines in any order: ndctl lists in readdir order, and the
       // static copy's directories are in the host filesystem's order.
@@ -91,45 +91,53 @@ async function listings(d: BenchDaemon, staticRoot: string, runs: number, warmUp
   return out;
 }
 
-async function ioctlRoundTrip(d: BenchDaemon): Promise<SizeResult['ioctlUs']> {
-  const r = await run(IOCTL_RTT, ['/dev/nmem0', '10000'], { ...process.env, LD_PRELOAD: SHIM, NDSIM_ROOT: d.root, NDSIM_SOCKET: d.socket });
+async function ioctlRoundTrip(d: RunningSimulation): Promise<SizeResult['ioctlUs']> {
+  // No namespace needed: only /dev/nmem0 is used, through the shim.
+  const s = sandboxed(d, [IOCTL_RTT, '/dev/nmem0', '10000'], false);
+  const r = await run(s.file, s.args, s.env);
   if (r.status !== 0) throw new Error(`ioctl-rtt: ${r.stderr.trim()}`);
   const [med, p10, , p90, max] = r.stdout.trim().split(' ').map(Number);
   return { median: med ?? NaN, p10: p10 ?? NaN, p90: p90 ?? NaN, max: max ?? NaN };
 }
 
-async function firmwareUpdates(d: BenchDaemon, image: string, count: number): Promise<number[]> {
+async function firmwareUpdates(d: RunningSimulation, image: string, count: number): Promise<number[]> {
   const times: number[] = [];
   // A DIMM takes one update until it is activated or reset: a fresh one each time.
   for (let i = 0; i < count; i++) {
-    const r = await runBound(join(d.root, 'sys'), d.root, d.socket, ['ndctl', 'update-firmware', '-f', image, `nmem${i}`]);
+    const r = await runBound(d, d.root, ['ndctl', 'update-firmware', '-f', image, `nmem${i}`]);
     if (r.status !== 0) throw new Error(`update-firmware nmem${i}: ${r.stderr.trim()}`);
     times.push(r.ms);
   }
   return times;
 }
 
+async function rssKiB(pid: number): Promise<number> {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+}
+
 async function benchSize(dimms: number, runs: number, image: string): Promise<SizeResult> {
   const topology = join(SCALE_DIR, `scale-${dimms}.yaml`);
   const staticRoot = await mkdtemp(join(tmpdir(), 'ndsim-static-'));
-  let d: BenchDaemon | undefined;
   try {
     const t0 = process.hrtime.bigint();
     const rendered = await run(process.execPath, [CLI, 'render', staticRoot, '--topology', topology], process.env);
     if (rendered.status !== 0) throw new Error(`render: ${rendered.stderr.trim()}`);
     const renderMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const files = Number(/(\d+) files/.exec(rendered.stdout)?.[1] ?? NaN);
-    d = await startBenchDaemon(topology);
-    const rssStartKiB = await d.rssKiB();
-    process.stderr.write(`bench: ${dimms} DIMMs: started in ${d.startMs.toFixed(0)} ms, listing...\n`);
-    const l = await listings(d, staticRoot, runs, dimms < 1024);
-    process.stderr.write(`bench: ${dimms} DIMMs: ioctl round trips...\n`);
-    const ioctlUs = await ioctlRoundTrip(d);
-    const updateMs = await firmwareUpdates(d, image, Math.min(runs, dimms));
-    const rssAfterKiB = await d.rssKiB();
-    return { dimms, files, renderMs, startMs: d.startMs, rssStartKiB, rssAfterKiB, listings: l, ioctlUs, updateMs };
+    // The daemon as `ndsim run` starts and stops it; its start time is
+    // spawn to "mounted at", on the real clock users run.
+    const t1 = process.hrtime.bigint();
+    return await withSimulation({ topology, clock: 'real', noNamespace: false }, async (d) => {
+      const startMs = Number(process.hrtime.bigint() - t1) / 1e6;
+      const rssStartKiB = await rssKiB(d.pid);
+      process.stderr.write(`bench: ${dimms} DIMMs: started in ${startMs.toFixed(0)} ms, listing...\n`);
+      const l = await listings(d, staticRoot, runs, dimms < 1024);
+      process.stderr.write(`bench: ${dimms} DIMMs: ioctl round trips...\n`);
+      const ioctlUs = await ioctlRoundTrip(d);
+      const updateMs = await firmwareUpdates(d, image, Math.min(runs, dimms));
+      return { dimms, files, renderMs, startMs, rssStartKiB, rssAfterKiB: await rssKiB(d.pid), listings: l, ioctlUs, updateMs };
+    });
   } finally {
-    await d?.stop();
     await rm(staticRoot, { recursive: true, force: true });
   }
 }

@@ -44,7 +44,12 @@ export interface Endpoints {
   readonly control: string;
 }
 
-interface Daemon extends Endpoints {
+/** A simulation `withSimulation` started: where it is reached, and its daemon's process. */
+export interface RunningSimulation extends Endpoints {
+  readonly pid: number;
+}
+
+interface Daemon extends RunningSimulation {
   readonly child: ChildProcess;
   output(): string;
 }
@@ -96,7 +101,7 @@ async function startDaemon(dir: string, opts: SimulationOptions): Promise<Daemon
       res(false);
     });
   });
-  const daemon = { child, root, socket, control, output: () => out };
+  const daemon = { child, root, socket, control, pid: child.pid ?? 0, output: () => out };
   if (!started) {
     await stopDaemon(daemon);
     throw new Error(`the daemon did not mount ${opts.topology}${out ? `: ${out}` : ''}`);
@@ -170,7 +175,7 @@ export function sandboxed(at: Endpoints, command: readonly string[], namespace: 
  * Start a simulation, hand its endpoints to `body`, and take everything
  * down again (daemon, mount, temporary directory) however `body` ends.
  */
-export async function withSimulation<T>(opts: SimulationOptions, body: (at: Endpoints) => Promise<T>): Promise<T> {
+export async function withSimulation<T>(opts: SimulationOptions, body: (at: RunningSimulation) => Promise<T>): Promise<T> {
   if (!existsSync(SHIM)) throw new Error(`the preload shim is not built (${SHIM}); run make`);
   const dir = mkdtempSync(join(tmpdir(), 'ndsim-run-'));
   let daemon: Daemon | undefined;

@@ -89,11 +89,16 @@ export interface MountOptions {
   stopOnStdinEof?: boolean;
 }
 
-/** A socket path private to this user and process; default sockets of killed daemons are removed on the way. */
-export function defaultSocketPath(kind: 'ioctl' | 'control'): string {
+/**
+ * The sockets' paths: as given, else private to this user and process in
+ * the per-user directory, where the default sockets of killed daemons are
+ * removed on the way (one scan for both).
+ */
+function socketPaths(opts: MountOptions): { socket: string; control: string } {
+  if (opts.socket !== undefined && opts.control !== undefined) return { socket: opts.socket, control: opts.control };
   const dir = defaultSocketDir();
   for (const stale of removeStaleDefaultSockets(dir)) debug('removed stale socket %s', stale);
-  return join(dir, `${kind}-${process.pid}.sock`);
+  return { socket: opts.socket ?? join(dir, `ioctl-${process.pid}.sock`), control: opts.control ?? join(dir, `control-${process.pid}.sock`) };
 }
 
 export async function runMount(opts: MountOptions): Promise<void> {
@@ -113,8 +118,7 @@ export async function runMount(opts: MountOptions): Promise<void> {
   }
   // First the mountpoint: a stale mount is cleared, a live one refused before anything starts.
   await prepareMountpoint(opts.mountpoint, (line) => process.stderr.write(`${line}\n`));
-  const socket = opts.socket ?? defaultSocketPath('ioctl');
-  const control = opts.control ?? defaultSocketPath('control');
+  const { socket, control } = socketPaths(opts);
   // Loaded and checked before anything is built or mounted: a bad state dir leaves nothing behind.
   if (opts.state !== undefined) refuseStateInsideMount(opts.state, opts.mountpoint);
   const state = opts.state === undefined ? undefined : StateDir.open({ dir: opts.state, spec: opts.spec, topology: opts.topology, reset: opts.resetState });

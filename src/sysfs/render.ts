@@ -8,8 +8,6 @@
 // caller to create.
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isKernelError } from '../kernel/errno.js';
-import { O_RDONLY } from '../kernel/open-flags.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, type SysfsVfs } from './vfs.js';
 
 export interface RenderedDevice {
@@ -33,24 +31,6 @@ export interface RenderResult {
 /** The kernel's new_decode_dev(), the inverse of vfs.ts encodeDev(). */
 function decodeDev(rdev: number): { major: number; minor: number } {
   return { major: (rdev & 0xfff00) >>> 8, minor: (rdev & 0xff) | ((rdev >>> 12) & 0xfff00) };
-}
-
-function readAll(vfs: SysfsVfs, path: string): Buffer | undefined {
-  let handle: number;
-  try {
-    handle = vfs.open(path, O_RDONLY);
-  } catch (e) {
-    if (isKernelError(e)) return undefined;
-    throw e;
-  }
-  try {
-    return vfs.read(handle, 1 << 20, 0);
-  } catch (e) {
-    if (isKernelError(e)) return undefined;
-    throw e;
-  } finally {
-    vfs.release(handle);
-  }
 }
 
 /** Write the subtree `from` of `vfs` (e.g. "/" or "/sys") below `dir`. */
@@ -79,10 +59,10 @@ export function render(vfs: SysfsVfs, from: string, dir: string): RenderResult {
         result.devices.push({ path: rel, kind: (st.mode & S_IFMT) === S_IFCHR ? 'c' : 'b', ...decodeDev(st.rdev), mode: st.mode & 0o7777 });
         return;
       default: {
-        const content = readAll(vfs, path);
-        if (!content) result.unreadable += 1;
+        const r = vfs.cat(path);
+        if (!r.ok) result.unreadable += 1;
         const mode = st.mode & 0o7777;
-        writeFileSync(at, content ?? '', { mode });
+        writeFileSync(at, r.ok ? r.bytes : '', { mode });
         // Only where the process umask narrowed the mode (a chmod per file
         // would double the cost of rendering 1024 DIMMs).
         if ((mode & ~umask) !== mode) chmodSync(at, mode);

@@ -3,7 +3,7 @@
 // from offset 0 runs show() afresh (later offsets read the same snapshot,
 // like seq_file), each write() runs store() and returns its count or errno.
 import { errnoName, KernelError } from '../kernel/errno.js';
-import { O_ACCMODE, O_RDWR, O_WRONLY } from '../kernel/open-flags.js';
+import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../kernel/open-flags.js';
 import type { Tracer } from '../trace/tracer.js';
 import { kernfsOrder } from './kernfs-order.js';
 import { lookup, type AttrNode, type DirNode, type Node } from './node.js';
@@ -180,6 +180,29 @@ export class SysfsVfs {
 
   release(handle: number): void {
     this.open_.delete(handle);
+  }
+
+  /**
+   * open, one read from offset 0 (which runs show()), release: what cat
+   * does. The bytes, or the errno and the step that failed.
+   */
+  cat(path: string): { ok: true; bytes: Buffer } | { ok: false; errno: number; during: 'open' | 'read' } {
+    let handle: number;
+    try {
+      handle = this.open(path, O_RDONLY);
+    } catch (e) {
+      if (e instanceof KernelError) return { ok: false, errno: e.errno, during: 'open' };
+      throw e;
+    }
+    try {
+      // The whole snapshot: later offsets would only read the same one.
+      return { ok: true, bytes: this.read(handle, Number.MAX_SAFE_INTEGER, 0) };
+    } catch (e) {
+      if (e instanceof KernelError) return { ok: false, errno: e.errno, during: 'read' };
+      throw e;
+    } finally {
+      this.release(handle);
+    }
   }
 
   /** O_TRUNC on an attribute is accepted and changes nothing, as on sysfs. */
